@@ -1,0 +1,285 @@
+/**
+ * Every error portwarden rejects with carries a stable `code` string. Match on `code`, not on the
+ * class or the message: codes never change within a major version, messages may.
+ *
+ * | code | class | when |
+ * | --- | --- | --- |
+ * | `ERR_INVALID_PORT` | {@link InvalidPortError} (TypeError) / {@link PortRangeError} (RangeError) | the port is not an integer 1–65535 or a string of decimal digits naming one |
+ * | `ERR_INVALID_OPTION` | {@link InvalidOptionError} | an option has the wrong type or value |
+ * | `ERR_ADAPTER_UNAVAILABLE` | {@link AdapterUnavailableError} | a forced adapter cannot run here (tool missing, wrong platform, failed) |
+ * | `ERR_NO_ADAPTER` | {@link NoAdapterError} | no adapter could read the socket table on this machine |
+ * | `ERR_COMMAND_NOT_FOUND` | {@link CommandNotFoundError} | a tool is not on PATH (kept as `cause`) |
+ * | `ERR_COMMAND_TIMEOUT` | {@link CommandTimeoutError} | a tool did not finish in time (kept as `cause`) |
+ * | `ERR_COMMAND_FAILED` | {@link CommandFailedError} | a tool exited with a status that does not mean "nothing found" |
+ * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is not in any known layout |
+ * | `ERR_UNSUPPORTED_PLATFORM` | {@link UnsupportedPlatformError} | nothing on this platform can answer |
+ * | `ERR_ABORTED` | {@link AbortError} | the caller's AbortSignal fired |
+ *
+ * @module
+ */
+
+/**
+ * Base class of every portwarden error. The underlying error, if any, is kept as `cause`.
+ *
+ * @example
+ * ```ts
+ * import {getProcessesOnPort, PortwardenError} from 'portwarden';
+ * try {
+ *   await getProcessesOnPort(3000, {adapter: 'ss'});
+ * } catch (error) {
+ *   if (error instanceof PortwardenError && error.code === 'ERR_ADAPTER_UNAVAILABLE') {
+ *     console.error('ss is not installed');
+ *   }
+ * }
+ * ```
+ */
+export class PortwardenError extends Error {
+  /** Stable, documented error code, e.g. `'ERR_ADAPTER_UNAVAILABLE'`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PortwardenError';
+    this.code = code;
+  }
+}
+
+/**
+ * The port has the wrong type (not a number or a string of digits). `code: 'ERR_INVALID_PORT'`.
+ *
+ * @example
+ * ```ts
+ * await isPortInUse('80; rm -rf /'); // rejects: InvalidPortError, code 'ERR_INVALID_PORT'
+ * ```
+ */
+export class InvalidPortError extends TypeError {
+  /** Always `'ERR_INVALID_PORT'`. */
+  readonly code = 'ERR_INVALID_PORT' as const;
+  /** The value that was passed. */
+  readonly port: unknown;
+
+  constructor(port: unknown, message: string) {
+    super(message);
+    this.name = 'InvalidPortError';
+    this.port = port;
+  }
+}
+
+/**
+ * The port is a number but not an integer from 1 to 65535. `code: 'ERR_INVALID_PORT'`.
+ *
+ * @example
+ * ```ts
+ * await isPortInUse(70000); // rejects: PortRangeError, code 'ERR_INVALID_PORT'
+ * ```
+ */
+export class PortRangeError extends RangeError {
+  /** Always `'ERR_INVALID_PORT'`. */
+  readonly code = 'ERR_INVALID_PORT' as const;
+  /** The value that was passed. */
+  readonly port: unknown;
+
+  constructor(port: unknown, message: string) {
+    super(message);
+    this.name = 'PortRangeError';
+    this.port = port;
+  }
+}
+
+/**
+ * An option has the wrong type or value. `code: 'ERR_INVALID_OPTION'`.
+ *
+ * @example
+ * ```ts
+ * await getProcessesOnPort(80, {protocol: 'sctp'}); // rejects: code 'ERR_INVALID_OPTION'
+ * ```
+ */
+export class InvalidOptionError extends TypeError {
+  /** Always `'ERR_INVALID_OPTION'`. */
+  readonly code = 'ERR_INVALID_OPTION' as const;
+  /** The option's name, e.g. `'protocol'`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(message);
+    this.name = 'InvalidOptionError';
+    this.option = option;
+  }
+}
+
+/**
+ * A forced adapter (option `adapter` or `PORTWARDEN_ADAPTER`) cannot run here.
+ * `code: 'ERR_ADAPTER_UNAVAILABLE'`; `cause` says why (e.g. a {@link CommandNotFoundError}).
+ *
+ * @example
+ * ```ts
+ * await getProcessesOnPort(80, {adapter: 'lsof'}); // rejects when lsof is not installed
+ * ```
+ */
+export class AdapterUnavailableError extends PortwardenError {
+  /** The adapter's name. */
+  readonly adapter: string;
+
+  constructor(adapter: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_ADAPTER_UNAVAILABLE', message, options);
+    this.name = 'AdapterUnavailableError';
+    this.adapter = adapter;
+  }
+}
+
+/**
+ * No adapter could read the socket table: every one was missing or failed.
+ * `code: 'ERR_NO_ADAPTER'`; `cause` is an `AggregateError` of each adapter's failure.
+ *
+ * @example
+ * ```ts
+ * // PATH empty and no /proc: nothing can answer
+ * await getProcessesOnPort(80); // may reject with code 'ERR_NO_ADAPTER'
+ * ```
+ */
+export class NoAdapterError extends PortwardenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_NO_ADAPTER', message, options);
+    this.name = 'NoAdapterError';
+  }
+}
+
+/**
+ * A command-line tool is not installed (not on PATH). `code: 'ERR_COMMAND_NOT_FOUND'`.
+ *
+ * @example
+ * ```ts
+ * error.cause instanceof CommandNotFoundError && error.cause.command === 'lsof';
+ * ```
+ */
+export class CommandNotFoundError extends PortwardenError {
+  /** The command that was looked for. */
+  readonly command: string;
+
+  constructor(command: string, options?: { cause?: unknown }) {
+    super('ERR_COMMAND_NOT_FOUND', `Command not found: ${command}`, options);
+    this.name = 'CommandNotFoundError';
+    this.command = command;
+  }
+}
+
+/**
+ * A command-line tool did not finish within its timeout and was killed.
+ * `code: 'ERR_COMMAND_TIMEOUT'`.
+ *
+ * @example
+ * ```ts
+ * error.cause instanceof CommandTimeoutError && error.cause.timeout; // ms
+ * ```
+ */
+export class CommandTimeoutError extends PortwardenError {
+  /** The command that hung. */
+  readonly command: string;
+  /** The timeout in milliseconds. */
+  readonly timeout: number;
+
+  constructor(command: string, timeout: number, options?: { cause?: unknown }) {
+    super('ERR_COMMAND_TIMEOUT', `Command timed out after ${timeout} ms: ${command}`, options);
+    this.name = 'CommandTimeoutError';
+    this.command = command;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A command-line tool exited with a status that does not mean "nothing found".
+ * `code: 'ERR_COMMAND_FAILED'`.
+ *
+ * @example
+ * ```ts
+ * error.cause instanceof CommandFailedError && error.cause.exitCode; // e.g. 2
+ * ```
+ */
+export class CommandFailedError extends PortwardenError {
+  /** The command. */
+  readonly command: string;
+  /** Its exit status, or `null` when a signal ended it. */
+  readonly exitCode: number | null;
+  /** The first part of what it wrote to stderr. */
+  readonly stderr: string;
+
+  constructor(command: string, exitCode: number | null, stderr: string) {
+    const detail = stderr.trim().split('\n')[0] ?? '';
+    super(
+      'ERR_COMMAND_FAILED',
+      `Command failed with exit status ${exitCode}: ${command}${detail ? ` (${detail})` : ''}`,
+    );
+    this.name = 'CommandFailedError';
+    this.command = command;
+    this.exitCode = exitCode;
+    this.stderr = stderr.slice(0, 2000);
+  }
+}
+
+/**
+ * A tool's output is in no layout the parser knows. `code: 'ERR_UNPARSEABLE_OUTPUT'`.
+ *
+ * @example
+ * ```ts
+ * parseSsOutput('garbage'); // throws UnparseableOutputError
+ * ```
+ */
+export class UnparseableOutputError extends PortwardenError {
+  /** The parser or source that failed, e.g. `'ss'`. */
+  readonly source: string;
+
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_UNPARSEABLE_OUTPUT', `${source}: ${message}`, options);
+    this.name = 'UnparseableOutputError';
+    this.source = source;
+  }
+}
+
+/**
+ * Nothing on this platform can answer the question. `code: 'ERR_UNSUPPORTED_PLATFORM'`.
+ *
+ * @example
+ * ```ts
+ * // on an OS with no adapter and no pid-port
+ * await getProcessesOnPort(80); // rejects with code 'ERR_UNSUPPORTED_PLATFORM'
+ * ```
+ */
+export class UnsupportedPlatformError extends PortwardenError {
+  /** The platform, as `process.platform` names it. */
+  readonly platform: string;
+
+  constructor(platform: string, message?: string) {
+    super('ERR_UNSUPPORTED_PLATFORM', message ?? `No socket-table adapter for platform ${platform}`);
+    this.name = 'UnsupportedPlatformError';
+    this.platform = platform;
+  }
+}
+
+/**
+ * The caller's AbortSignal fired. `code: 'ERR_ABORTED'`; `cause` is the signal's reason.
+ *
+ * @example
+ * ```ts
+ * await ensurePortFree(3000, {signal: AbortSignal.timeout(100)}); // may reject with ERR_ABORTED
+ * ```
+ */
+export class AbortError extends PortwardenError {
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super('ERR_ABORTED', message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Throws an {@link AbortError} when `signal` has fired.
+ *
+ * @example
+ * ```ts
+ * throwIfAborted(options.signal);
+ * ```
+ */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new AbortError(undefined, { cause: signal.reason });
+  }
+}

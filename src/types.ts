@@ -1,0 +1,101 @@
+/** Transport protocol. */
+export type Protocol = 'tcp' | 'udp';
+
+/** Address family of a socket. */
+export type Family = 'IPv4' | 'IPv6';
+
+/**
+ * A socket's state, in one vocabulary whatever the source (Linux names).
+ * `'BOUND'` is an unconnected UDP socket (Linux `/proc` says CLOSE, ss UNCONN, PowerShell Bound);
+ * `'UNKNOWN'` is a state the source printed that is not one of these (kept in `rawState`).
+ */
+export type SocketState =
+  | 'LISTEN'
+  | 'ESTABLISHED'
+  | 'SYN_SENT'
+  | 'SYN_RECV'
+  | 'FIN_WAIT1'
+  | 'FIN_WAIT2'
+  | 'TIME_WAIT'
+  | 'CLOSE'
+  | 'CLOSE_WAIT'
+  | 'LAST_ACK'
+  | 'CLOSING'
+  | 'BOUND'
+  | 'UNKNOWN';
+
+/** A process that has a socket open, as a socket-table source reports it. */
+export interface RowOwner {
+  /** Process id. */
+  readonly pid: number;
+  /** Process name, when the source prints one (may be truncated by the tool). */
+  readonly name?: string | null;
+}
+
+/**
+ * One socket, as every adapter reports it after parsing. Parsers are pure functions from a tool's
+ * text to `SocketRow[]`.
+ *
+ * Addresses are normalised: no brackets, IPv4 wildcard `'0.0.0.0'`, IPv6 wildcard `'::'`; a
+ * zone or interface scope (`%lo`, `%11`) is kept after the address.
+ */
+export interface SocketRow {
+  readonly protocol: Protocol;
+  readonly family: Family;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** `null` when the source prints none (a listener, an unconnected UDP socket). */
+  readonly remoteAddress: string | null;
+  readonly remotePort: number | null;
+  readonly state: SocketState;
+  /** The state word as the source printed it, when it differs from `state` or is unknown. */
+  readonly rawState?: string;
+  /**
+   * The processes that have this socket open. Empty when the source saw none: for a TIME_WAIT
+   * row that means "no process", for a LISTEN or bound row it means "owner hidden".
+   */
+  readonly owners: readonly RowOwner[];
+  /** The socket owner's uid, where the source prints it. */
+  readonly uid?: number | null;
+  /** The socket's inode, where the source prints it (Linux). */
+  readonly inode?: number | null;
+}
+
+/**
+ * A process (or a hidden owner) holding a port: the result of `getProcessesOnPort`.
+ *
+ * @example
+ * ```ts
+ * const [owner] = await getProcessesOnPort(3000);
+ * // {pid: 4242, name: 'node', commandLine: 'node server.js', user: 'me', protocol: 'tcp',
+ * //  state: 'LISTEN', family: 'IPv6', address: '::', port: 3000, ...}
+ * ```
+ */
+export interface PortOwner {
+  /** `null`: a socket holds the port, but its owner cannot be seen (another user's process). */
+  readonly pid: number | null;
+  /** The process's short name (`/proc/<pid>/comm`, `ps -o comm`), where it can be seen. */
+  readonly name: string | null;
+  readonly protocol: Protocol;
+  /** `'LISTEN'` for a listening TCP socket, `'BOUND'` for a bound UDP socket. */
+  readonly state: string;
+  readonly family: Family;
+  /** The local address the socket is bound to (`'0.0.0.0'`, `'::'`, `'127.0.0.1'`, ...). */
+  readonly address: string;
+  readonly port: number;
+  /** The full command line, arguments joined by spaces, where it can be seen. */
+  readonly commandLine: string | null;
+  /** The command line as an argument array, where it can be seen (Linux `/proc/<pid>/cmdline`). */
+  readonly argv: readonly string[] | null;
+  /** The user name of the process (or of the socket, for a hidden owner), where known. */
+  readonly user: string | null;
+  /** The uid of the process (or of the socket), where known. */
+  readonly uid: number | null;
+  /**
+   * An opaque token that identifies the process across pid reuse (Linux: start time in clock
+   * ticks since boot), where known.
+   */
+  readonly startTime: string | null;
+  /** The adapter that read the socket table. */
+  readonly adapter: string;
+}
