@@ -9,6 +9,13 @@ export interface SocketQuery {
   readonly port: number;
   /** Only this protocol; both when undefined. */
   readonly protocol?: Protocol;
+  /**
+   * Also rows whose *remote* port is `port` (connections this machine made to that port), for
+   * the TIME_WAIT report. Adapters that cannot filter that way may ignore it.
+   */
+  readonly includeRemote?: boolean;
+  /** Owners are not needed (TIME_WAIT counting): an adapter may skip finding them. */
+  readonly withoutOwners?: boolean;
 }
 
 /** Everything an adapter may touch, injectable for tests (replayed commands, a fixture /proc). */

@@ -1,0 +1,119 @@
+import createDebug from 'debug';
+import type { AdapterContext, SocketQuery, SocketTableAdapter } from './adapters/types.ts';
+import {
+  AdapterUnavailableError,
+  InvalidOptionError,
+  NoAdapterError,
+  PortwardenError,
+  UnsupportedPlatformError,
+} from './errors.ts';
+import { knownAdapterNames, platformProfile } from './platforms.ts';
+import type { SocketRow } from './types.ts';
+
+const debug = createDebug('portwarden:socket-table');
+
+/** The rows one adapter gave, and which adapter it was. */
+export interface SocketTable {
+  readonly rows: readonly SocketRow[];
+  readonly adapter: SocketTableAdapter;
+}
+
+/**
+ * Checks an adapter name (from the `adapter` option or `PORTWARDEN_ADAPTER`) before anything
+ * runs: `undefined` means "choose"; a name no platform knows is `ERR_INVALID_OPTION`.
+ *
+ * @example
+ * ```ts
+ * resolveAdapterName(undefined, {PORTWARDEN_ADAPTER: 'ss'}); // 'ss'
+ * ```
+ */
+export function resolveAdapterName(
+  option: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const name = option ?? (env.PORTWARDEN_ADAPTER || undefined);
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || !knownAdapterNames().has(name)) {
+    throw new InvalidOptionError(
+      'adapter',
+      `Unknown adapter ${JSON.stringify(name)}${option === undefined ? ' (from PORTWARDEN_ADAPTER)' : ''}: expected one of ${[...knownAdapterNames()].join(', ')}`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Reads the socket rows for `query` with the forced adapter, or with the first adapter of the
+ * platform's list that works: a missing tool, a failing or hanging one, or unparseable output
+ * falls through to the next, and the debug log says why.
+ *
+ * @example
+ * ```ts
+ * const {rows, adapter} = await readSocketTable({port: 3000, protocol: 'tcp'}, createContext());
+ * ```
+ */
+export async function readSocketTable(
+  query: SocketQuery,
+  context: AdapterContext,
+  forced?: string,
+): Promise<SocketTable> {
+  const profile = platformProfile(context.platform);
+  if (forced !== undefined) {
+    const adapter = profile.adapters.find((candidate) => candidate.name === forced);
+    if (!adapter) {
+      throw new AdapterUnavailableError(
+        forced,
+        `Adapter ${forced} does not run on ${context.platform} (available: ${profile.adapters.map((a) => a.name).join(', ') || 'none'})`,
+      );
+    }
+    try {
+      return { rows: await readWith(adapter, query, context), adapter };
+    } catch (error) {
+      if (error instanceof PortwardenError && error.code === 'ERR_ABORTED') throw error;
+      throw new AdapterUnavailableError(
+        forced,
+        `Adapter ${forced} could not read the socket table: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  if (profile.adapters.length === 0) throw new UnsupportedPlatformError(context.platform);
+  const failures: Error[] = [];
+  for (const adapter of profile.adapters) {
+    try {
+      return { rows: await readWith(adapter, query, context), adapter };
+    } catch (error) {
+      if (error instanceof PortwardenError && error.code === 'ERR_ABORTED') throw error;
+      debug('adapter %s skipped: %s', adapter.name, (error as Error).message);
+      failures.push(error as Error);
+    }
+  }
+  throw new NoAdapterError(
+    `No adapter could read the socket table on ${context.platform}: ${failures
+      .map((error, index) => `${profile.adapters[index]?.name}: ${error.message}`)
+      .join('; ')}`,
+    { cause: new AggregateError(failures) },
+  );
+}
+
+async function readWith(
+  adapter: SocketTableAdapter,
+  query: SocketQuery,
+  context: AdapterContext,
+): Promise<SocketRow[]> {
+  const started = performance.now();
+  const rows = await adapter.read(query, context);
+  const matching = rows.filter(
+    (row) =>
+      (query.protocol === undefined || row.protocol === query.protocol) &&
+      (row.localPort === query.port || row.remotePort === query.port),
+  );
+  debug(
+    'adapter %s: %d rows for port %d in %s ms',
+    adapter.name,
+    matching.length,
+    query.port,
+    (performance.now() - started).toFixed(2),
+  );
+  return matching;
+}
