@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { procfsAdapter, scanSocketOwners } from '../../src/adapters/procfs.ts';
+import { createContext } from '../../src/context.ts';
+import { getProcessesOnPort, isPortInUse } from '../../src/index.ts';
+import { linuxProcessInfo, parseProcStat, readLinuxProcess } from '../../src/process/linux.ts';
+import { freePort, type Holder, startForkedHolders } from '../helpers/live.ts';
+
+const tree = new URL('../fixtures/proc/tree', import.meta.url).pathname;
+const treeContext = createContext({ procRoot: tree, platform: 'linux' });
+
+test('fixture /proc tree: owners found from socket inodes', async () => {
+  const ssh = await procfsAdapter.read({ port: 22, protocol: 'tcp' }, treeContext);
+  const listeners = ssh.filter((row) => row.state === 'LISTEN');
+  assert.deepEqual(
+    listeners.map((row) => [row.family, row.localAddress, row.owners.map((owner) => owner.pid)]),
+    [
+      ['IPv4', '0.0.0.0', [5151]],
+      ['IPv6', '::', [5151]],
+    ],
+  );
+});
+
+test('fixture /proc tree: getProcessesOnPort with names, command lines, shared sockets, hidden owners', async () => {
+  const shared = await getProcessesOnPort(35303, { adapter: 'procfs', context: { procRoot: tree } });
+  assert.deepEqual(
+    shared.map((owner) => [owner.pid, owner.name, owner.commandLine, owner.uid, owner.startTime]),
+    [
+      [6000, 'node', 'node server.js', 1000, '70000'],
+      [6001, 'node', 'node server.js --worker', 1000, '70100'],
+    ],
+  );
+  const dns = await getProcessesOnPort(53, { context: { procRoot: tree } });
+  assert.deepEqual(
+    dns.map((owner) => [owner.pid, owner.name, owner.address, owner.uid]),
+    [[4242, 'systemd-resolve', '127.0.0.53', 101]],
+  );
+  const hidden = await getProcessesOnPort(631, { context: { procRoot: tree } });
+  assert.equal(hidden.length, 1);
+  assert.deepEqual([hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user], [null, null, 0, 'root']);
+  assert.deepEqual(await getProcessesOnPort(8080, { context: { procRoot: tree } }), []);
+  const udp = await getProcessesOnPort(47999, { protocol: 'udp', context: { procRoot: tree } });
+  assert.deepEqual(
+    udp.map((owner) => [owner.pid, owner.state, owner.protocol]),
+    [[null, 'BOUND', 'udp']],
+    'the captured UDP socket has no process in the tree: hidden',
+  );
+});
+
+test('/proc/<pid>/stat with a name holding spaces and parentheses', () => {
+  assert.deepEqual(readLinuxProcess(7000, tree)?.name, 'weird ) name');
+  assert.deepEqual(readLinuxProcess(7000, tree)?.startTime, '80000');
+  assert.deepEqual(readLinuxProcess(7000, tree)?.ppid, 1);
+  assert.deepEqual(parseProcStat('12 (a) b) c) S 3 12 12 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0'), {
+    ppid: 3,
+    startTime: '555',
+  });
+  assert.equal(parseProcStat('garbage'), undefined);
+  assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
+});
+
+test('this process, read live from /proc', async () => {
+  const info = (await linuxProcessInfo([process.pid], createContext())).get(process.pid);
+  assert.equal(info?.pid, process.pid);
+  assert.equal(info?.ppid, process.ppid);
+  assert.equal(info?.uid, process.getuid?.());
+  assert.ok(info?.argv?.includes(process.argv[1] ?? ''), 'argv from cmdline');
+});
+
+const holders: Holder[] = [];
+after(async () => Promise.all(holders.map((holder) => holder.stop())));
+
+test('with an empty PATH the procfs adapter alone still finds every owner', async () => {
+  const port = await freePort();
+  const holder = await startForkedHolders({ port, host: '127.0.0.1' });
+  holders.push(holder);
+  const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
+  const owners = await getProcessesOnPort(port, { context: { env: { PATH: emptyPath } } });
+  assert.deepEqual(
+    owners.map((owner) => owner.pid),
+    [...holder.pids].sort((a, b) => a - b),
+  );
+  assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
+  assert.equal(await isPortInUse(port, { context: { env: { PATH: emptyPath } } }), true);
+});
+
+test('the owner scan stops early only when nothing is wanted', () => {
+  const scan = scanSocketOwners(new Set(), '/proc');
+  assert.equal(scan.scanned, 0);
+  const shared = scanSocketOwners(new Set([140054]), tree);
+  assert.deepEqual(shared.owners.get(140054), [6000, 6001]);
+  assert.equal(shared.scanned, 5);
+});

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { connect, createServer } from 'node:net';
+import { after, describe, test } from 'node:test';
+import {
+  checkPortTimeWait,
+  getProcessesOnPort,
+  getTimeWaitInfo,
+  isPortInUse,
+  probePort,
+} from '../src/index.ts';
+import { platformProfile } from '../src/platforms.ts';
+import {
+  freePort,
+  type Holder,
+  runAsNobody,
+  startClient,
+  startForkedHolders,
+  startNodeHolder,
+  startPythonHolder,
+} from './helpers/live.ts';
+
+const holders: Holder[] = [];
+after(async () => {
+  await Promise.all(holders.map((holder) => holder.stop()));
+});
+
+async function hold(start: Promise<Holder>): Promise<Holder> {
+  const holder = await start;
+  holders.push(holder);
+  return holder;
+}
+
+const ADAPTERS = platformProfile('linux').adapters.map((adapter) => adapter.name);
+
+const LISTENER_KINDS = [
+  { label: 'node on 127.0.0.1', host: '127.0.0.1', kind: 'node', family: 'IPv4' },
+  { label: 'node on 0.0.0.0', host: '0.0.0.0', kind: 'node', family: 'IPv4' },
+  { label: 'python3 on ::1 (IPv6 only)', host: '::1', kind: 'python', family: 'IPv6' },
+  { label: 'node on :: (dual stack)', host: '::', kind: 'node', family: 'IPv6' },
+  { label: 'node on :: IPv6-only', host: '::', kind: 'node-v6only', family: 'IPv6' },
+  { label: 'python3 on the interface address 192.0.2.2', host: '192.0.2.2', kind: 'python', family: 'IPv4' },
+] as const;
+
+describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', () => {
+  for (const kind of LISTENER_KINDS) {
+    test(kind.label, async (t) => {
+      const port = await freePort();
+      let holder: Holder;
+      try {
+        holder = await hold(
+          kind.kind === 'python'
+            ? startPythonHolder({ port, host: kind.host })
+            : startNodeHolder({ port, host: kind.host, ipv6Only: kind.kind === 'node-v6only' }),
+        );
+      } catch (error) {
+        if (kind.host === '192.0.2.2') {
+          t.skip(`no interface address 192.0.2.2 here: ${(error as Error).message}`);
+          return;
+        }
+        throw error;
+      }
+      assert.equal(await isPortInUse(port), true, 'in use without host');
+      assert.equal(await isPortInUse(String(port)), true, 'port as a string');
+      assert.equal(await isPortInUse(port, { host: kind.host }), true, 'in use on its own host');
+      for (const adapter of ADAPTERS) {
+        const owners = await getProcessesOnPort(port, { adapter });
+        assert.deepEqual(
+          owners.map((owner) => [owner.pid, owner.family, owner.address, owner.state, owner.protocol]),
+          [[holder.pid, kind.family, kind.host, 'LISTEN', 'tcp']],
+          `adapter ${adapter}`,
+        );
+        const [owner] = owners;
+        assert.equal(owner?.name, kind.kind === 'python' ? 'python3' : 'node', `name via ${adapter}`);
+        assert.match(owner?.commandLine ?? '', kind.kind === 'python' ? /python3? -c/ : /-e/, `command line via ${adapter}`);
+        assert.equal(owner?.user, 'root');
+        assert.match(owner?.startTime ?? '', /^[0-9]+$/);
+        assert.equal(owner?.adapter, adapter);
+      }
+      await holder.stop();
+      assert.equal(await isPortInUse(port), false, 'free after the holder stopped');
+      assert.deepEqual(await getProcessesOnPort(port), []);
+    });
+  }
+
+  test('a specific-address listener does not make another address busy', async () => {
+    const port = await freePort();
+    await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+    assert.equal(await isPortInUse(port, { host: '::1' }), false);
+    assert.equal(await isPortInUse(port, { host: '127.0.0.1' }), true);
+    assert.equal(await isPortInUse(port, { host: 'localhost' }), true);
+  });
+
+  test('UDP: bound sockets with protocol udp, not seen as TCP', async () => {
+    const port = await freePort();
+    const holder = await hold(startNodeHolder({ port, host: '127.0.0.1', protocol: 'udp' }));
+    assert.equal(await isPortInUse(port, { protocol: 'udp' }), true);
+    assert.equal(await isPortInUse(port), false, 'TCP is free');
+    for (const adapter of ADAPTERS) {
+      const owners = await getProcessesOnPort(port, { protocol: 'udp', adapter });
+      assert.deepEqual(
+        owners.map((owner) => [owner.pid, owner.protocol, owner.address, owner.state]),
+        [[holder.pid, 'udp', '127.0.0.1', 'BOUND']],
+        `adapter ${adapter}`,
+      );
+      assert.deepEqual(await getProcessesOnPort(port, { adapter }), [], `no TCP owner via ${adapter}`);
+    }
+  });
+
+  test('a parent and two forked children sharing one socket: all three pids', async () => {
+    const port = await freePort();
+    const holder = await hold(startForkedHolders({ port, host: '127.0.0.1' }));
+    assert.equal(holder.pids.length, 3);
+    for (const adapter of ADAPTERS) {
+      const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
+      assert.deepEqual(pids, [...holder.pids].sort((a, b) => a - b), `adapter ${adapter}`);
+    }
+  });
+
+  test('a connected client is not an owner', async () => {
+    const port = await freePort();
+    const server = await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+    const client = await hold(startClient({ port, host: '127.0.0.1' }));
+    for (const adapter of ADAPTERS) {
+      const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
+      assert.deepEqual(pids, [server.pid], `adapter ${adapter}`);
+      assert.ok(!pids.includes(client.pid));
+    }
+  });
+});
+
+describe('TIME_WAIT', () => {
+  test('server-side TIME_WAIT rows: reported, but the port is free for Node', async () => {
+    const port = await freePort();
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    // The server closes first, so the TIME_WAIT rows sit on the server's port.
+    for (let index = 0; index < 3; index++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('end', () => socket.end());
+        socket.on('close', () => resolve());
+      });
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    assert.equal(await checkPortTimeWait(port), true);
+    assert.equal(await isPortInUse(port), false, 'TIME_WAIT alone does not make the port busy');
+    assert.deepEqual(await getProcessesOnPort(port), [], 'TIME_WAIT rows own no process');
+    const info = await getTimeWaitInfo(port);
+    assert.equal(info.timeWait, 3);
+    assert.equal(info.serverSide, 3);
+    assert.equal(info.listening, false);
+    assert.equal(info.nodeCanListen, true);
+    assert.equal(info.blockedByTimeWait, false);
+    for (const adapter of ADAPTERS) {
+      assert.equal(await checkPortTimeWait(port, { adapter }), true, `adapter ${adapter}`);
+    }
+  });
+
+  test('no TIME_WAIT on an unused port', async () => {
+    const port = await freePort();
+    assert.equal(await checkPortTimeWait(port), false);
+    const info = await getTimeWaitInfo(port);
+    assert.deepEqual([info.timeWait, info.nodeCanListen, info.listening], [0, true, false]);
+  });
+});
+
+describe('another user\'s listener, seen from nobody', () => {
+  const script = `
+const [entry, port, privileged] = process.argv.slice(2);
+const pw = await import(entry);
+const result = {};
+for (const adapter of ['procfs', undefined]) {
+  result[adapter ?? 'default'] = await pw.getProcessesOnPort(Number(port), adapter ? { adapter } : {});
+}
+result.inUse = await pw.isPortInUse(Number(port));
+result.probe = await pw.probePort(Number(port));
+if (privileged) {
+  result.privilegedInUse = await pw.isPortInUse(Number(privileged));
+  result.privilegedProbe = await pw.probePort(Number(privileged));
+  result.freePrivileged = await pw.probePort(Number(privileged) + 1);
+}
+console.log(JSON.stringify(result));
+`;
+
+  test('hidden owner: pid null with the socket uid, and in use', async () => {
+    const port = await freePort();
+    await hold(startNodeHolder({ port, host: '0.0.0.0' }));
+    // A privileged port held by root: nobody's bind gets EACCES, the socket table decides.
+    const privileged = 900 + Math.floor(Math.random() * 50) * 2;
+    await hold(startNodeHolder({ port: privileged, host: '127.0.0.1' }));
+    const { stdout, stderr, code } = await runAsNobody(script, [String(port), String(privileged)]);
+    assert.equal(code, 0, stderr);
+    const result = JSON.parse(stdout);
+    for (const key of ['procfs', 'default']) {
+      assert.equal(result[key].length, 1, key);
+      assert.equal(result[key][0].pid, null, `${key}: hidden owner has pid null`);
+      assert.equal(result[key][0].uid, 0);
+      assert.equal(result[key][0].user, 'root');
+      assert.equal(result[key][0].state, 'LISTEN');
+    }
+    assert.equal(result.inUse, true);
+    assert.equal(result.privilegedInUse, true, 'EACCES settled by the socket table');
+    assert.equal(result.privilegedProbe.decidedBy, 'socket-table');
+    assert.equal(result.freePrivileged.inUse, false, 'an unheld privileged port is not "in use"');
+    assert.equal(result.freePrivileged.denied, true);
+  });
+});
+
+test('probePort tells which addresses were tried', async () => {
+  const port = await freePort();
+  const probe = await probePort(port);
+  assert.equal(probe.inUse, false);
+  assert.equal(probe.decidedBy, 'bind');
+  assert.deepEqual(
+    probe.probes.map((entry) => entry.host),
+    ['::', '0.0.0.0', '127.0.0.1', '::1'],
+  );
+});
