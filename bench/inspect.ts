@@ -15,16 +15,21 @@ const require = createRequire(import.meta.url);
 const rounds = Number(process.argv[2] ?? 40);
 
 const port = 40_000 + Math.floor(Math.random() * 20_000);
-const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port},'0.0.0.0',()=>console.log('ready'))`], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const holder = spawn(
+  process.execPath,
+  ['-e', `require('net').createServer().listen(${port},'0.0.0.0',()=>console.log('ready'))`],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 await new Promise((resolve) => holder.stdout?.once('data', resolve));
 
 try {
   const { portToPid } = await import('pid-port');
   const findProcess = require('find-process').default ?? require('find-process');
   const tcpPortUsed = require('tcp-port-used');
-  const detectPort = require('detect-port').default ?? require('detect-port').detect ?? require('detect-port');
+  const detectPort =
+    require('detect-port').default ?? require('detect-port').detect ?? require('detect-port');
 
   // Check every contender finds the holder before timing anything.
   const ours = await getProcessesOnPort(port);
@@ -39,7 +44,13 @@ try {
       { name: 'portwarden getProcessesOnPort', run: () => getProcessesOnPort(port) },
       { name: "pid-port portToPid({host:'*'})", run: () => portToPid({ port, host: '*' }) },
       { name: "find-process('port')", run: () => findProcess('port', port) },
-      { name: 'spawn ss -tlnp (floor)', run: () => runCommand('ss', ['-H', '-t', '-l', '-n', '-p', 'sport', '=', `:${port}`], { timeout: 5000 }) },
+      {
+        name: 'spawn ss -tlnp (floor)',
+        run: () =>
+          runCommand('ss', ['-H', '-t', '-l', '-n', '-p', 'sport', '=', `:${port}`], {
+            timeout: 5000,
+          }),
+      },
     ],
     rounds,
   );

@@ -4,7 +4,9 @@
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** One contender: a name and an async function to time. */
@@ -36,11 +38,17 @@ export async function timeInterleaved(
 
 /** Prints a table of medians with the ratio of each to the first (the baseline) row. */
 export function printTable(title: string, samples: Map<string, number[]>, baseline?: string): void {
-  const entries = [...samples.entries()].map(([name, values]) => ({ name, median: median(values), p90: percentile(values, 0.9) }));
+  const entries = [...samples.entries()].map(([name, values]) => ({
+    name,
+    median: median(values),
+    p90: percentile(values, 0.9),
+  }));
   const base = entries.find((entry) => entry.name === baseline) ?? entries[0];
   const width = Math.max(...entries.map((entry) => entry.name.length), 10);
   console.log(`\n${title}`);
-  console.log(`${'contender'.padEnd(width)}  ${'median ms'.padStart(10)}  ${'p90 ms'.padStart(9)}  ${'× baseline'.padStart(10)}`);
+  console.log(
+    `${'contender'.padEnd(width)}  ${'median ms'.padStart(10)}  ${'p90 ms'.padStart(9)}  ${'× baseline'.padStart(10)}`,
+  );
   for (const entry of entries) {
     const ratio = base ? entry.median / base.median : 1;
     console.log(

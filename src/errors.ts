@@ -249,7 +249,10 @@ export class UnsupportedPlatformError extends PortwardenError {
   readonly platform: string;
 
   constructor(platform: string, message?: string) {
-    super('ERR_UNSUPPORTED_PLATFORM', message ?? `No socket-table adapter for platform ${platform}`);
+    super(
+      'ERR_UNSUPPORTED_PLATFORM',
+      message ?? `No socket-table adapter for platform ${platform}`,
+    );
     this.name = 'UnsupportedPlatformError';
     this.platform = platform;
   }

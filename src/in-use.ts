@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { InvalidOptionError, throwIfAborted } from './errors.ts';
-import { contextFromOptions, type CommonOptions } from './options.ts';
+import { type CommonOptions, contextFromOptions } from './options.ts';
 import { holdsPort } from './owners.ts';
 import { platformProfile } from './platforms.ts';
 import { validateOptions, validatePort, validateProtocol } from './port.ts';
@@ -46,7 +46,10 @@ async function hostsToProbe(host: string | undefined, context: { platform: NodeJ
     if (profile.probeInterfaceAddresses) {
       for (const addresses of Object.values(networkInterfaces())) {
         for (const address of addresses ?? []) {
-          const text = address.family === 'IPv6' && address.scopeid ? `${address.address}%${address.scopeid}` : address.address;
+          const text =
+            address.family === 'IPv6' && address.scopeid
+              ? `${address.address}%${address.scopeid}`
+              : address.address;
           if (!hosts.includes(text)) hosts.push(text);
         }
       }
@@ -61,8 +64,12 @@ async function hostsToProbe(host: string | undefined, context: { platform: NodeJ
 
 function rowMatchesHost(row: SocketRow, hosts: readonly string[] | undefined): boolean {
   if (hosts === undefined) return true;
-  if (row.localAddress === '0.0.0.0' || row.localAddress === '::' || row.localAddress === '*') return true;
-  return hosts.some((host) => host.toLowerCase() === row.localAddress || (isIPv6(host) && row.localAddress === host));
+  if (row.localAddress === '0.0.0.0' || row.localAddress === '::' || row.localAddress === '*')
+    return true;
+  return hosts.some(
+    (host) =>
+      host.toLowerCase() === row.localAddress || (isIPv6(host) && row.localAddress === host),
+  );
 }
 
 /**
@@ -75,7 +82,10 @@ function rowMatchesHost(row: SocketRow, hosts: readonly string[] | undefined): b
  * // as a non-root user: {inUse: true, decidedBy: 'socket-table', denied: false, ...}
  * ```
  */
-export async function probePort(port: number | string, options?: PortInUseOptions): Promise<PortProbe> {
+export async function probePort(
+  port: number | string,
+  options?: PortInUseOptions,
+): Promise<PortProbe> {
   const validPort = validatePort(port);
   const valid = validateOptions<PortInUseOptions>(options);
   const protocol = validateProtocol(valid.protocol);
@@ -95,11 +105,24 @@ export async function probePort(port: number | string, options?: PortInUseOption
   if (!denied && !profile.confirmWithSocketTable) {
     return { port: validPort, protocol, inUse: false, probes, decidedBy: 'bind', denied: false };
   }
-  const { rows } = await readSocketTable({ port: validPort, protocol, withoutOwners: true }, context, forcedAdapter);
-  const held = rows.some(
-    (row) => holdsPort(row, validPort, protocol) && rowMatchesHost(row, valid.host === undefined ? undefined : hosts),
+  const { rows } = await readSocketTable(
+    { port: validPort, protocol, withoutOwners: true },
+    context,
+    forcedAdapter,
   );
-  return { port: validPort, protocol, inUse: held, probes, decidedBy: 'socket-table', denied: denied && !held };
+  const held = rows.some(
+    (row) =>
+      holdsPort(row, validPort, protocol) &&
+      rowMatchesHost(row, valid.host === undefined ? undefined : hosts),
+  );
+  return {
+    port: validPort,
+    protocol,
+    inUse: held,
+    probes,
+    decidedBy: 'socket-table',
+    denied: denied && !held,
+  };
 }
 
 /**
@@ -120,6 +143,9 @@ export async function probePort(port: number | string, options?: PortInUseOption
  * await isPortInUse(53, {protocol: 'udp', host: '127.0.0.53'});
  * ```
  */
-export async function isPortInUse(port: number | string, options?: PortInUseOptions): Promise<boolean> {
+export async function isPortInUse(
+  port: number | string,
+  options?: PortInUseOptions,
+): Promise<boolean> {
   return (await probePort(port, options)).inUse;
 }

@@ -32,7 +32,10 @@ export function contextFromOptions(options: Partial<CommonOptions>): AdapterCont
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidOptionError('signal', 'signal must be an AbortSignal');
   }
-  if (options.context !== undefined && (typeof options.context !== 'object' || options.context === null)) {
+  if (
+    options.context !== undefined &&
+    (typeof options.context !== 'object' || options.context === null)
+  ) {
     throw new InvalidOptionError('context', 'context must be an object');
   }
   return createContext({

@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import type { AdapterContext, SocketTableAdapter } from './adapters/types.ts';
 import { throwIfAborted } from './errors.ts';
-import { contextFromOptions, type CommonOptions } from './options.ts';
+import { type CommonOptions, contextFromOptions } from './options.ts';
 import { platformProfile } from './platforms.ts';
 import { validateOptions, validatePort, validateProtocol } from './port.ts';
 import { probeHosts } from './probe.ts';
@@ -75,7 +75,10 @@ async function describeOwners(
   context: AdapterContext,
 ): Promise<PortOwner[]> {
   const pids = [...new Set(rows.flatMap((row) => row.owners.map((owner) => owner.pid)))];
-  const infos = pids.length > 0 ? await platformProfile(context.platform).processInfo(pids, context) : new Map();
+  const infos =
+    pids.length > 0
+      ? await platformProfile(context.platform).processInfo(pids, context)
+      : new Map();
   const seen = new Set<string>();
   const owners: PortOwner[] = [];
   const add = (owner: PortOwner) => {
@@ -143,7 +146,12 @@ async function probeForHiddenOwner(
   const results = await probeHosts(port, platformProfile(context.platform).probeHosts, protocol);
   const busy = results.find((result) => result.outcome === 'in-use');
   if (!busy) return undefined;
-  debug('adapter %s saw no owner of port %d but %s is in use: hidden owner', adapter.name, port, busy.host);
+  debug(
+    'adapter %s saw no owner of port %d but %s is in use: hidden owner',
+    adapter.name,
+    port,
+    busy.host,
+  );
   return {
     pid: null,
     name: null,

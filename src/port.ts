@@ -55,7 +55,10 @@ export function validatePort(port: unknown): number {
 export function validateProtocol(protocol: unknown, fallback: Protocol = 'tcp'): Protocol {
   if (protocol === undefined) return fallback;
   if (protocol === 'tcp' || protocol === 'udp') return protocol;
-  throw new InvalidOptionError('protocol', `Invalid protocol ${String(protocol)}: expected 'tcp' or 'udp'`);
+  throw new InvalidOptionError(
+    'protocol',
+    `Invalid protocol ${String(protocol)}: expected 'tcp' or 'udp'`,
+  );
 }
 
 /**
@@ -85,7 +88,10 @@ export function validateOptions<T extends object>(options: unknown): Partial<T> 
 export function validateMilliseconds(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(name, `Invalid ${name} ${String(value)}: expected milliseconds >= 0`);
+    throw new InvalidOptionError(
+      name,
+      `Invalid ${name} ${String(value)}: expected milliseconds >= 0`,
+    );
   }
   return value;
 }

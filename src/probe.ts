@@ -15,7 +15,13 @@ const debug = createDebug('portwarden:probe');
  */
 export type BindOutcome = 'free' | 'in-use' | 'not-applicable' | 'denied';
 
-const NOT_APPLICABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'ENOTSUP', 'EPROTONOSUPPORT']);
+const NOT_APPLICABLE = new Set([
+  'EADDRNOTAVAIL',
+  'EAFNOSUPPORT',
+  'EINVAL',
+  'ENOTSUP',
+  'EPROTONOSUPPORT',
+]);
 
 function classify(error: NodeJS.ErrnoException): BindOutcome | undefined {
   if (error.code === 'EADDRINUSE') return 'in-use';

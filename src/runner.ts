@@ -71,10 +71,22 @@ export const runCommand: CommandRunner = (file, args, options) =>
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) {
-        debug('%s %o failed after %d ms: %s', file, args, Math.round(performance.now() - started), error.message);
+        debug(
+          '%s %o failed after %d ms: %s',
+          file,
+          args,
+          Math.round(performance.now() - started),
+          error.message,
+        );
         reject(error);
       } else if (result) {
-        debug('%s %o exited %s in %d ms', file, args, result.exitCode, Math.round(performance.now() - started));
+        debug(
+          '%s %o exited %s in %d ms',
+          file,
+          args,
+          result.exitCode,
+          Math.round(performance.now() - started),
+        );
         resolve(result);
       }
     };

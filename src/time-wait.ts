@@ -1,6 +1,6 @@
-import { contextFromOptions, type CommonOptions } from './options.ts';
-import { validateOptions, validatePort } from './port.ts';
 import { probePort } from './in-use.ts';
+import { type CommonOptions, contextFromOptions } from './options.ts';
+import { validateOptions, validatePort } from './port.ts';
 import { readSocketTable, resolveAdapterName } from './socket-table.ts';
 import type { SocketRow } from './types.ts';
 
@@ -60,7 +60,10 @@ function count(rows: readonly SocketRow[], port: number, states: readonly string
  * //  blockedByTimeWait: false, ...}
  * ```
  */
-export async function getTimeWaitInfo(port: number | string, options?: TimeWaitOptions): Promise<TimeWaitInfo> {
+export async function getTimeWaitInfo(
+  port: number | string,
+  options?: TimeWaitOptions,
+): Promise<TimeWaitInfo> {
   const validPort = validatePort(port);
   const valid = validateOptions<TimeWaitOptions>(options);
   const context = contextFromOptions(valid);
@@ -80,8 +83,10 @@ export async function getTimeWaitInfo(port: number | string, options?: TimeWaitO
     finWait: count(rows, validPort, ['FIN_WAIT1', 'FIN_WAIT2']),
     closing: count(rows, validPort, ['CLOSING', 'LAST_ACK']),
     serverSide: timeWait,
-    clientSide: rows.filter((row) => row.remotePort === validPort && row.localPort !== validPort && row.state === 'TIME_WAIT')
-      .length,
+    clientSide: rows.filter(
+      (row) =>
+        row.remotePort === validPort && row.localPort !== validPort && row.state === 'TIME_WAIT',
+    ).length,
     listening,
     nodeCanListen: !probe.inUse,
     blockedByTimeWait: !listening && timeWait > 0 && probe.inUse,
@@ -100,7 +105,10 @@ export async function getTimeWaitInfo(port: number | string, options?: TimeWaitO
  * await checkPortTimeWait(8000); // true right after the server closed its connections
  * ```
  */
-export async function checkPortTimeWait(port: number | string, options?: TimeWaitOptions): Promise<boolean> {
+export async function checkPortTimeWait(
+  port: number | string,
+  options?: TimeWaitOptions,
+): Promise<boolean> {
   const validPort = validatePort(port);
   const valid = validateOptions<TimeWaitOptions>(options);
   const context = contextFromOptions(valid);

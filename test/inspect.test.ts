@@ -38,7 +38,12 @@ const LISTENER_KINDS = [
   { label: 'python3 on ::1 (IPv6 only)', host: '::1', kind: 'python', family: 'IPv6' },
   { label: 'node on :: (dual stack)', host: '::', kind: 'node', family: 'IPv6' },
   { label: 'node on :: IPv6-only', host: '::', kind: 'node-v6only', family: 'IPv6' },
-  { label: 'python3 on the interface address 192.0.2.2', host: '192.0.2.2', kind: 'python', family: 'IPv4' },
+  {
+    label: 'python3 on the interface address 192.0.2.2',
+    host: '192.0.2.2',
+    kind: 'python',
+    family: 'IPv4',
+  },
 ] as const;
 
 describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', () => {
@@ -65,13 +70,27 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
       for (const adapter of ADAPTERS) {
         const owners = await getProcessesOnPort(port, { adapter });
         assert.deepEqual(
-          owners.map((owner) => [owner.pid, owner.family, owner.address, owner.state, owner.protocol]),
+          owners.map((owner) => [
+            owner.pid,
+            owner.family,
+            owner.address,
+            owner.state,
+            owner.protocol,
+          ]),
           [[holder.pid, kind.family, kind.host, 'LISTEN', 'tcp']],
           `adapter ${adapter}`,
         );
         const [owner] = owners;
-        assert.equal(owner?.name, kind.kind === 'python' ? 'python3' : 'node', `name via ${adapter}`);
-        assert.match(owner?.commandLine ?? '', kind.kind === 'python' ? /python3? -c/ : /-e/, `command line via ${adapter}`);
+        assert.equal(
+          owner?.name,
+          kind.kind === 'python' ? 'python3' : 'node',
+          `name via ${adapter}`,
+        );
+        assert.match(
+          owner?.commandLine ?? '',
+          kind.kind === 'python' ? /python3? -c/ : /-e/,
+          `command line via ${adapter}`,
+        );
         assert.equal(owner?.user, 'root');
         assert.match(owner?.startTime ?? '', /^[0-9]+$/);
         assert.equal(owner?.adapter, adapter);
@@ -102,7 +121,11 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
         [[holder.pid, 'udp', '127.0.0.1', 'BOUND']],
         `adapter ${adapter}`,
       );
-      assert.deepEqual(await getProcessesOnPort(port, { adapter }), [], `no TCP owner via ${adapter}`);
+      assert.deepEqual(
+        await getProcessesOnPort(port, { adapter }),
+        [],
+        `no TCP owner via ${adapter}`,
+      );
     }
   });
 
@@ -112,7 +135,11 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
     assert.equal(holder.pids.length, 3);
     for (const adapter of ADAPTERS) {
       const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
-      assert.deepEqual(pids, [...holder.pids].sort((a, b) => a - b), `adapter ${adapter}`);
+      assert.deepEqual(
+        pids,
+        [...holder.pids].sort((a, b) => a - b),
+        `adapter ${adapter}`,
+      );
     }
   });
 
@@ -164,7 +191,7 @@ describe('TIME_WAIT', () => {
   });
 });
 
-describe('another user\'s listener, seen from nobody', () => {
+describe("another user's listener, seen from nobody", () => {
   const script = `
 const [entry, port, privileged] = process.argv.slice(2);
 const pw = await import(entry);

@@ -63,9 +63,12 @@ describe('port validation', () => {
     test(`${name} rejects every bad port with ERR_INVALID_PORT, before any I/O`, async () => {
       for (const port of BAD_PORTS) {
         let promise: Promise<unknown> | undefined;
-        assert.doesNotThrow(() => {
-          promise = call(port);
-        }, `${name}(${String(port)}) must reject, not throw synchronously`);
+        assert.doesNotThrow(
+          () => {
+            promise = call(port);
+          },
+          `${name}(${String(port)}) must reject, not throw synchronously`,
+        );
         await assert.rejects(promise as Promise<unknown>, (error: Error & { code?: string }) => {
           assert.equal(error.code, 'ERR_INVALID_PORT', `${name}(${String(port)})`);
           assert.ok(error instanceof TypeError || error instanceof RangeError);
@@ -77,16 +80,21 @@ describe('port validation', () => {
   }
 
   test('bad options are ERR_INVALID_OPTION', async () => {
-    await assert.rejects(portwarden.getProcessesOnPort(80, { protocol: 'sctp' as 'tcp', context }), {
-      code: 'ERR_INVALID_OPTION',
-    });
+    await assert.rejects(
+      portwarden.getProcessesOnPort(80, { protocol: 'sctp' as 'tcp', context }),
+      {
+        code: 'ERR_INVALID_OPTION',
+      },
+    );
     await assert.rejects(portwarden.isPortInUse(80, { host: 42 as unknown as string, context }), {
       code: 'ERR_INVALID_OPTION',
     });
     await assert.rejects(portwarden.getProcessesOnPort(80, { adapter: 'nope', context }), {
       code: 'ERR_INVALID_OPTION',
     });
-    await assert.rejects(portwarden.getProcessesOnPort(80, 'tcp' as never), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(portwarden.getProcessesOnPort(80, 'tcp' as never), {
+      code: 'ERR_INVALID_OPTION',
+    });
     assert.deepEqual(calls, []);
   });
 });
@@ -94,7 +102,10 @@ describe('port validation', () => {
 describe('adapter selection', () => {
   test('a forced adapter that cannot run is ERR_ADAPTER_UNAVAILABLE', async () => {
     await assert.rejects(
-      portwarden.getProcessesOnPort(80, { adapter: 'procfs', context: { procRoot: '/nonexistent-proc-root' } }),
+      portwarden.getProcessesOnPort(80, {
+        adapter: 'procfs',
+        context: { procRoot: '/nonexistent-proc-root' },
+      }),
       (error: portwarden.PortwardenError) => {
         assert.equal(error.code, 'ERR_ADAPTER_UNAVAILABLE');
         assert.ok(error.cause, 'the underlying error is kept as cause');
@@ -106,7 +117,10 @@ describe('adapter selection', () => {
   test('PORTWARDEN_ADAPTER forces an adapter; an unknown name is rejected', async () => {
     await assert.rejects(
       portwarden.getProcessesOnPort(80, {
-        context: { env: { ...process.env, PORTWARDEN_ADAPTER: 'procfs' }, procRoot: '/nonexistent-proc-root' },
+        context: {
+          env: { ...process.env, PORTWARDEN_ADAPTER: 'procfs' },
+          procRoot: '/nonexistent-proc-root',
+        },
       }),
       { code: 'ERR_ADAPTER_UNAVAILABLE' },
     );
@@ -125,11 +139,14 @@ describe('adapter selection', () => {
   test('an unknown platform with no adapters says so', async () => {
     await assert.rejects(
       portwarden.getProcessesOnPort(80, { context: { platform: 'aix' } }),
-      (error: portwarden.PortwardenError) => ['ERR_UNSUPPORTED_PLATFORM', 'ERR_NO_ADAPTER'].includes(error.code),
+      (error: portwarden.PortwardenError) =>
+        ['ERR_UNSUPPORTED_PLATFORM', 'ERR_NO_ADAPTER'].includes(error.code),
     );
   });
 
   test('an aborted signal rejects with ERR_ABORTED', async () => {
-    await assert.rejects(portwarden.getProcessesOnPort(80, { signal: AbortSignal.abort() }), { code: 'ERR_ABORTED' });
+    await assert.rejects(portwarden.getProcessesOnPort(80, { signal: AbortSignal.abort() }), {
+      code: 'ERR_ABORTED',
+    });
   });
 });

@@ -92,7 +92,8 @@ export function scanSocketOwners(inodes: ReadonlySet<number>, procRoot: string):
         continue;
       }
       // 'socket:[123456]'
-      if (target.length < 10 || target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) continue;
+      if (target.length < 10 || target.charCodeAt(0) !== 115 || !target.startsWith('socket:['))
+        continue;
       const inode = Number(target.slice(8, -1));
       if (!inodes.has(inode)) continue;
       const pids = owners.get(inode);

@@ -46,7 +46,10 @@ export function parseProcNet(text: string, source: ProcNetSource): SocketRow[] {
   const lines = text.split('\n');
   const header = lines[0] ?? '';
   if (!/^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/.test(header)) {
-    throw new UnparseableOutputError('procfs', 'missing the "sl local_address rem_address st" header');
+    throw new UnparseableOutputError(
+      'procfs',
+      'missing the "sl local_address rem_address st" header',
+    );
   }
   const endianness = source.endianness ?? 'LE';
   const portNeedle =
@@ -71,22 +74,36 @@ export function parseProcNet(text: string, source: ProcNetSource): SocketRow[] {
   return rows;
 }
 
-function parseLine(line: string, source: ProcNetSource, endianness: 'LE' | 'BE'): SocketRow | undefined {
+function parseLine(
+  line: string,
+  source: ProcNetSource,
+  endianness: 'LE' | 'BE',
+): SocketRow | undefined {
   const fields = line.trim().split(/\s+/);
   if (fields.length < 10) {
-    throw new UnparseableOutputError('procfs', `row has ${fields.length} fields: ${line.slice(0, 80)}`);
+    throw new UnparseableOutputError(
+      'procfs',
+      `row has ${fields.length} fields: ${line.slice(0, 80)}`,
+    );
   }
   const local = parseHexEndpoint(fields[1] as string, source.family, endianness);
   const remote = parseHexEndpoint(fields[2] as string, source.family, endianness);
   const stateNumber = Number.parseInt(fields[3] as string, 16);
   const uid = Number(fields[7]);
   const inode = Number(fields[9]);
-  if (!local || !remote || Number.isNaN(stateNumber) || !Number.isInteger(uid) || !Number.isInteger(inode)) {
+  if (
+    !local ||
+    !remote ||
+    Number.isNaN(stateNumber) ||
+    !Number.isInteger(uid) ||
+    !Number.isInteger(inode)
+  ) {
     throw new UnparseableOutputError('procfs', `unexpected row: ${line.slice(0, 80)}`);
   }
   let state: SocketState = TCP_STATES[stateNumber] ?? 'UNKNOWN';
   if (source.protocol === 'udp') state = stateNumber === 1 ? 'ESTABLISHED' : 'BOUND';
-  const unconnected = remote.port === 0 && (remote.address === '0.0.0.0' || remote.address === '::');
+  const unconnected =
+    remote.port === 0 && (remote.address === '0.0.0.0' || remote.address === '::');
   return {
     protocol: source.protocol,
     family: source.family,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AdapterContext } from '../adapters/types.ts';
-import { lookupUserName } from './users.ts';
 import type { ProcessInfo, ProcessInfoSource } from './types.ts';
+import { lookupUserName } from './users.ts';
 
 function readText(path: string): string | undefined {
   try {
@@ -24,11 +24,15 @@ function readText(path: string): string | undefined {
 export function parseProcStat(text: string): { ppid: number; startTime: string } | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
-  const fields = text.slice(close + 2).trim().split(' ');
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   // fields[0] is field 3 (state); field N is fields[N - 3].
   const ppid = Number(fields[1]);
   const startTime = fields[19];
-  if (!Number.isInteger(ppid) || startTime === undefined || !/^[0-9]+$/.test(startTime)) return undefined;
+  if (!Number.isInteger(ppid) || startTime === undefined || !/^[0-9]+$/.test(startTime))
+    return undefined;
   return { ppid, startTime };
 }
 

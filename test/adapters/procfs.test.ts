@@ -25,7 +25,10 @@ test('fixture /proc tree: owners found from socket inodes', async () => {
 });
 
 test('fixture /proc tree: getProcessesOnPort with names, command lines, shared sockets, hidden owners', async () => {
-  const shared = await getProcessesOnPort(35303, { adapter: 'procfs', context: { procRoot: tree } });
+  const shared = await getProcessesOnPort(35303, {
+    adapter: 'procfs',
+    context: { procRoot: tree },
+  });
   assert.deepEqual(
     shared.map((owner) => [owner.pid, owner.name, owner.commandLine, owner.uid, owner.startTime]),
     [
@@ -40,7 +43,10 @@ test('fixture /proc tree: getProcessesOnPort with names, command lines, shared s
   );
   const hidden = await getProcessesOnPort(631, { context: { procRoot: tree } });
   assert.equal(hidden.length, 1);
-  assert.deepEqual([hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user], [null, null, 0, 'root']);
+  assert.deepEqual(
+    [hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user],
+    [null, null, 0, 'root'],
+  );
   assert.deepEqual(await getProcessesOnPort(8080, { context: { procRoot: tree } }), []);
   const udp = await getProcessesOnPort(47999, { protocol: 'udp', context: { procRoot: tree } });
   assert.deepEqual(

@@ -4,7 +4,7 @@
  * returns the pids it started; tests kill only those.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,10 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeout = 10_000): Pr
   return new Promise((resolve, reject) => {
     let buffer = '';
     let errors = '';
-    const timer = setTimeout(() => reject(new Error(`holder not ready: ${buffer} ${errors}`)), timeout);
+    const timer = setTimeout(
+      () => reject(new Error(`holder not ready: ${buffer} ${errors}`)),
+      timeout,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       errors += chunk.toString();
     });
@@ -78,7 +81,12 @@ export async function startNodeHolder(options: {
       : `const s=require('dgram').createSocket(${JSON.stringify(host.includes(':') ? 'udp6' : 'udp4')});s.bind(${port},${JSON.stringify(host)},()=>console.log('ready'))`;
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(child, /ready/);
-  return { pid: child.pid as number, pids: [child.pid as number], child, stop: () => stopChild(child) };
+  return {
+    pid: child.pid as number,
+    pids: [child.pid as number],
+    child,
+    stop: () => stopChild(child),
+  };
 }
 
 /** python3 TCP listener (plain socket, no SO_REUSEADDR) on host:port. */
@@ -94,7 +102,12 @@ export async function startPythonHolder(options: { port: number; host: string })
   ].join('\n');
   const child = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(child, /ready/);
-  return { pid: child.pid as number, pids: [child.pid as number], child, stop: () => stopChild(child) };
+  return {
+    pid: child.pid as number,
+    pids: [child.pid as number],
+    child,
+    stop: () => stopChild(child),
+  };
 }
 
 /** A node parent listening on host:port that forks two children sharing the same socket. */
@@ -134,7 +147,12 @@ export async function startClient(options: { port: number; host: string }): Prom
   const source = `const s=require('net').connect(${options.port},${JSON.stringify(options.host)},()=>console.log('ready'));s.on('error',()=>{});setInterval(()=>{},1e6)`;
   const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(child, /ready/);
-  return { pid: child.pid as number, pids: [child.pid as number], child, stop: () => stopChild(child) };
+  return {
+    pid: child.pid as number,
+    pids: [child.pid as number],
+    child,
+    stop: () => stopChild(child),
+  };
 }
 
 /**
@@ -142,7 +160,10 @@ export async function startClient(options: { port: number; host: string }): Prom
  * nobody may read (the checkout may sit under a private home directory). The module gets the
  * package's entry as `process.argv[2]`; resolves with its stdout and exit status.
  */
-export async function runAsNobody(moduleSource: string, args: readonly string[] = []): Promise<{ stdout: string; stderr: string; code: number | null }> {
+export async function runAsNobody(
+  moduleSource: string,
+  args: readonly string[] = [],
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const root = mkdtempSync(join(tmpdir(), 'pw-nobody-'));
   chmodSync(root, 0o755);
   const repo = new URL('../../', import.meta.url).pathname;
@@ -150,13 +171,23 @@ export async function runAsNobody(moduleSource: string, args: readonly string[] 
   cpSync(join(repo, 'package.json'), join(root, 'package.json'));
   mkdirSync(join(root, 'node_modules'));
   for (const dependency of ['debug', 'ms']) {
-    cpSync(join(repo, 'node_modules', dependency), join(root, 'node_modules', dependency), { recursive: true });
+    cpSync(join(repo, 'node_modules', dependency), join(root, 'node_modules', dependency), {
+      recursive: true,
+    });
   }
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(root, 'script.mjs'), moduleSource);
   const child = spawn(
     'setpriv',
-    ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(root, 'script.mjs'), join(root, 'dist', 'index.js'), ...args],
+    [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      join(root, 'script.mjs'),
+      join(root, 'dist', 'index.js'),
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );
   let stdout = '';

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { UnparseableOutputError } from '../../src/errors.ts';
 import { formatIPv6, parseHexEndpoint, parseProcNet } from '../../src/parsers/proc-net.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'latin1');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'latin1');
 
 test('jc /proc/net/tcp: listeners, states, uid and inode', () => {
   const rows = parseProcNet(fixture('jc/net_tcp-jc.txt'), { protocol: 'tcp', family: 'IPv4' });
@@ -22,12 +23,20 @@ test('jc /proc/net/tcp: listeners, states, uid and inode', () => {
   assert.equal(listeners[0]?.remoteAddress, null, 'a listener has no remote end');
   const closeWait = rows.find((row) => row.state === 'CLOSE_WAIT');
   assert.deepEqual(
-    [closeWait?.localAddress, closeWait?.localPort, closeWait?.remoteAddress, closeWait?.remotePort],
+    [
+      closeWait?.localAddress,
+      closeWait?.localPort,
+      closeWait?.remoteAddress,
+      closeWait?.remotePort,
+    ],
     ['192.168.42.128', 54352, '152.199.4.33', 443],
   );
   const timeWait = rows.filter((row) => row.state === 'TIME_WAIT');
   assert.equal(timeWait.length, 15);
-  assert.ok(timeWait.every((row) => row.inode === 0), 'TIME_WAIT rows own no inode');
+  assert.ok(
+    timeWait.every((row) => row.inode === 0),
+    'TIME_WAIT rows own no inode',
+  );
   assert.equal(rows.filter((row) => row.state === 'FIN_WAIT1').length, 6);
 });
 
@@ -48,7 +57,12 @@ test('the port filter keeps only the rows of that local port (and remote, when a
   const rows = parseProcNet(text, { protocol: 'tcp', family: 'IPv4', port: 22 });
   assert.ok(rows.length >= 2);
   assert.ok(rows.every((row) => row.localPort === 22));
-  const withRemote = parseProcNet(text, { protocol: 'tcp', family: 'IPv4', port: 80, includeRemote: true });
+  const withRemote = parseProcNet(text, {
+    protocol: 'tcp',
+    family: 'IPv4',
+    port: 80,
+    includeRemote: true,
+  });
   assert.ok(withRemote.length > 0);
   assert.ok(withRemote.every((row) => row.remotePort === 80 || row.localPort === 80));
   assert.deepEqual(parseProcNet(text, { protocol: 'tcp', family: 'IPv4', port: 80 }), []);
@@ -64,8 +78,14 @@ test('real /proc/net/udp of this machine: unconnected UDP is BOUND', () => {
 
 test('hex endpoints and IPv6 formatting', () => {
   assert.deepEqual(parseHexEndpoint('0100007F:1F90', 'IPv4'), { address: '127.0.0.1', port: 8080 });
-  assert.deepEqual(parseHexEndpoint('7F000001:1F90', 'IPv4', 'BE'), { address: '127.0.0.1', port: 8080 });
-  assert.deepEqual(parseHexEndpoint('00000000000000000000000001000000:0050', 'IPv6'), { address: '::1', port: 80 });
+  assert.deepEqual(parseHexEndpoint('7F000001:1F90', 'IPv4', 'BE'), {
+    address: '127.0.0.1',
+    port: 8080,
+  });
+  assert.deepEqual(parseHexEndpoint('00000000000000000000000001000000:0050', 'IPv6'), {
+    address: '::1',
+    port: 80,
+  });
   assert.deepEqual(parseHexEndpoint('0000000000000000FFFF00000100007F:0050', 'IPv6'), {
     address: '::ffff:127.0.0.1',
     port: 80,
@@ -76,9 +96,16 @@ test('hex endpoints and IPv6 formatting', () => {
 });
 
 test('garbage is unparseable, not "no rows"', () => {
-  assert.throws(() => parseProcNet('hello\nworld', { protocol: 'tcp', family: 'IPv4' }), UnparseableOutputError);
-  const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-  assert.throws(() => parseProcNet(`${header}   0: nonsense\n`, { protocol: 'tcp', family: 'IPv4' }), {
-    code: 'ERR_UNPARSEABLE_OUTPUT',
-  });
+  assert.throws(
+    () => parseProcNet('hello\nworld', { protocol: 'tcp', family: 'IPv4' }),
+    UnparseableOutputError,
+  );
+  const header =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  assert.throws(
+    () => parseProcNet(`${header}   0: nonsense\n`, { protocol: 'tcp', family: 'IPv4' }),
+    {
+      code: 'ERR_UNPARSEABLE_OUTPUT',
+    },
+  );
 });
