@@ -1,4 +1,7 @@
+import { lsofAdapter } from './adapters/lsof.ts';
+import { netstatLinuxAdapter } from './adapters/netstat-linux.ts';
 import { procfsAdapter } from './adapters/procfs.ts';
+import { ssAdapter } from './adapters/ss.ts';
 import type { SocketTableAdapter } from './adapters/types.ts';
 import { linuxProcessInfo } from './process/linux.ts';
 import type { ProcessInfoSource } from './process/types.ts';
@@ -29,7 +32,7 @@ export interface PlatformProfile {
  */
 export const PLATFORMS: Readonly<Partial<Record<NodeJS.Platform, PlatformProfile>>> = {
   linux: {
-    adapters: [procfsAdapter],
+    adapters: [procfsAdapter, ssAdapter, netstatLinuxAdapter, lsofAdapter],
     processInfo: linuxProcessInfo,
     probeHosts: ['::', '0.0.0.0', '127.0.0.1', '::1'],
     probeInterfaceAddresses: false,

@@ -45,7 +45,8 @@ export function resolveAdapterName(
 /**
  * Reads the socket rows for `query` with the forced adapter, or with the first adapter of the
  * platform's list that works: a missing tool, a failing or hanging one, or unparseable output
- * falls through to the next, and the debug log says why.
+ * falls through to the next, and the debug log says why. With `requirements.unownedSockets`, only
+ * adapters that list sockets without a visible owner (TIME_WAIT rows) are used.
  *
  * @example
  * ```ts
@@ -56,10 +57,25 @@ export async function readSocketTable(
   query: SocketQuery,
   context: AdapterContext,
   forced?: string,
+  requirements: { readonly unownedSockets?: boolean } = {},
 ): Promise<SocketTable> {
   const profile = platformProfile(context.platform);
+  const adapters = requirements.unownedSockets
+    ? profile.adapters.filter((adapter) => adapter.listsHiddenSockets)
+    : profile.adapters;
   if (forced !== undefined) {
-    const adapter = profile.adapters.find((candidate) => candidate.name === forced);
+    if (
+      requirements.unownedSockets &&
+      profile.adapters.some(
+        (candidate) => candidate.name === forced && !candidate.listsHiddenSockets,
+      )
+    ) {
+      throw new AdapterUnavailableError(
+        forced,
+        `Adapter ${forced} lists only sockets with a visible owner: it cannot see TIME_WAIT sockets`,
+      );
+    }
+    const adapter = adapters.find((candidate) => candidate.name === forced);
     if (!adapter) {
       throw new AdapterUnavailableError(
         forced,
@@ -77,9 +93,9 @@ export async function readSocketTable(
       );
     }
   }
-  if (profile.adapters.length === 0) throw new UnsupportedPlatformError(context.platform);
+  if (adapters.length === 0) throw new UnsupportedPlatformError(context.platform);
   const failures: Error[] = [];
-  for (const adapter of profile.adapters) {
+  for (const adapter of adapters) {
     try {
       return { rows: await readWith(adapter, query, context), adapter };
     } catch (error) {
@@ -90,7 +106,7 @@ export async function readSocketTable(
   }
   throw new NoAdapterError(
     `No adapter could read the socket table on ${context.platform}: ${failures
-      .map((error, index) => `${profile.adapters[index]?.name}: ${error.message}`)
+      .map((error, index) => `${adapters[index]?.name}: ${error.message}`)
       .join('; ')}`,
     { cause: new AggregateError(failures) },
   );

@@ -72,6 +72,7 @@ export async function getTimeWaitInfo(
     { port: validPort, protocol: 'tcp', includeRemote: true, withoutOwners: true },
     context,
     forcedAdapter,
+    { unownedSockets: true },
   );
   const timeWait = count(rows, validPort, ['TIME_WAIT']);
   const listening = rows.some((row) => row.localPort === validPort && row.state === 'LISTEN');
@@ -117,6 +118,7 @@ export async function checkPortTimeWait(
     { port: validPort, protocol: 'tcp', withoutOwners: true },
     context,
     forcedAdapter,
+    { unownedSockets: true },
   );
   return rows.some((row) => row.localPort === validPort && row.state === 'TIME_WAIT');
 }

@@ -143,3 +143,34 @@ export const procfsAdapter: SocketTableAdapter = {
     });
   },
 };
+
+/**
+ * Completes the owners of rows that a tool read with their inode but with fewer owners than hold
+ * the socket (net-tools `netstat -p` names one process per socket, even when a parent and its
+ * forked children share it): every holder found in `/proc/<pid>/fd` is added, the tool's own
+ * names kept. Rows without an inode, and a /proc that cannot be read, are left as they are.
+ *
+ * @example
+ * ```ts
+ * completeOwnersFromProc(parseNetstatLinux(text), '/proc');
+ * ```
+ */
+export function completeOwnersFromProc(rows: readonly SocketRow[], procRoot: string): SocketRow[] {
+  const wanted = new Set<number>();
+  for (const row of rows) if (row.inode) wanted.add(row.inode);
+  if (wanted.size === 0) return [...rows];
+  let scan: SocketOwnerScan;
+  try {
+    scan = scanSocketOwners(wanted, procRoot);
+  } catch (error) {
+    debug('cannot complete owners from %s: %s', procRoot, (error as Error).message);
+    return [...rows];
+  }
+  return rows.map((row) => {
+    const pids = row.inode ? scan.owners.get(row.inode) : undefined;
+    if (!pids) return row;
+    const owners: RowOwner[] = [...row.owners];
+    for (const pid of pids) if (!owners.some((owner) => owner.pid === pid)) owners.push({ pid });
+    return { ...row, owners };
+  });
+}

@@ -1,0 +1,90 @@
+import createDebug from 'debug';
+import { CommandFailedError } from '../errors.ts';
+import { parseSs } from '../parsers/ss.ts';
+import type { CommandResult, RunOptions } from '../runner.ts';
+import type { SocketRow } from '../types.ts';
+import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+
+const debug = createDebug('portwarden:adapter:ss');
+
+/** stderr of a tool that does not know one of the options it was given. */
+const REJECTED_OPTION = /invalid option|unrecognized option|unknown option/i;
+
+/**
+ * The argument array `ss` is run with for `query` (never a shell string): all sockets (`-a`),
+ * numeric (`-n`), no header (`-H`), owners (`-p`, left out when `query.withoutOwners`), uid and
+ * inode (`-e`), the protocol(s), then a filter on the port as separate arguments
+ * (`sport = :PORT`, or `sport = :PORT or dport = :PORT` with `includeRemote`).
+ *
+ * @example
+ * ```ts
+ * ssArguments({port: 3000, protocol: 'tcp'});
+ * // ['-H', '-a', '-n', '-e', '-p', '-t', 'sport', '=', ':3000']
+ * ```
+ */
+export function ssArguments(query: SocketQuery): string[] {
+  const args = ['-H', '-a', '-n', '-e'];
+  if (!query.withoutOwners) args.push('-p');
+  if (query.protocol !== 'udp') args.push('-t');
+  if (query.protocol !== 'tcp') args.push('-u');
+  args.push('sport', '=', `:${query.port}`);
+  if (query.includeRemote) args.push('or', 'dport', '=', `:${query.port}`);
+  return args;
+}
+
+/**
+ * Reads the socket table with iproute2 `ss`. Lists sockets whose owner it cannot see (another
+ * user's process without privilege, a process in another namespace) with `owners: []`, and
+ * TIME_WAIT rows, so its empty answer means "nothing there".
+ *
+ * An `ss` too old for `-H` (iproute2 before 4.x) is run again without it (the parser skips the
+ * header). A non-zero exit is a {@link CommandFailedError}; output with content the parser does
+ * not recognise is an `UnparseableOutputError`; a missing `ss` is a `CommandNotFoundError`.
+ *
+ * @example
+ * ```ts
+ * const rows = await ssAdapter.read({port: 3000}, createContext());
+ * rows.filter((row) => row.state === 'LISTEN').flatMap((row) => row.owners.map((o) => o.pid));
+ * ```
+ */
+export const ssAdapter: SocketTableAdapter = {
+  name: 'ss',
+  listsHiddenSockets: true,
+  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
+    let args = ssArguments(query);
+    let result = await context.run('ss', args, runOptions(context));
+    if (result.exitCode !== 0 && REJECTED_OPTION.test(result.stderr.toString('utf8'))) {
+      debug('ss rejected an option (%s); retrying without -H', firstLine(result));
+      args = args.filter((arg) => arg !== '-H');
+      result = await context.run('ss', args, runOptions(context));
+    }
+    if (result.exitCode !== 0) {
+      throw new CommandFailedError(
+        `ss ${args.join(' ')}`,
+        result.exitCode,
+        result.stderr.toString('utf8'),
+      );
+    }
+    const rows = parseSs(result.stdout.toString('utf8'), { protocol: query.protocol ?? 'tcp' });
+    return rows.filter((row) => matches(row, query));
+  },
+};
+
+function runOptions(context: AdapterContext): RunOptions {
+  return {
+    timeout: context.timeout,
+    env: context.env,
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
+function matches(row: SocketRow, query: SocketQuery): boolean {
+  if (query.protocol !== undefined && row.protocol !== query.protocol) return false;
+  return (
+    row.localPort === query.port || (query.includeRemote === true && row.remotePort === query.port)
+  );
+}
+
+function firstLine(result: CommandResult): string {
+  return result.stderr.toString('utf8').trim().split('\n')[0] ?? '';
+}
