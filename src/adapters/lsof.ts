@@ -13,6 +13,8 @@ const debug = createDebug('portwarden:adapter:lsof');
  * Linux), protocol, name and TCP state (`-FpcutdPnT`), and one `-i PROTO:PORT` per protocol. The
  * `-i` selections are ORed with each other, which is what is wanted here; nothing else is
  * selected, so no `-a` is needed. `-i` matches the local *or* remote port: the adapter filters.
+ * With `listenOnly` (macOS, whose lsof prints no TCP state in field output) TCP files are
+ * narrowed to listeners with `-sTCP:LISTEN`.
  *
  * @example
  * ```ts
@@ -20,11 +22,23 @@ const debug = createDebug('portwarden:adapter:lsof');
  * // ['-n', '-P', '-w', '-FpcutdPnT', '-i', 'TCP:3000']
  * ```
  */
-export function lsofArguments(query: SocketQuery): string[] {
+export function lsofArguments(
+  query: SocketQuery,
+  options: { listenOnly?: boolean } = {},
+): string[] {
   const args = ['-n', '-P', '-w', '-FpcutdPnT'];
   if (query.protocol !== 'udp') args.push('-i', `TCP:${query.port}`);
   if (query.protocol !== 'tcp') args.push('-i', `UDP:${query.port}`);
+  if (options.listenOnly && query.protocol !== 'udp') args.push('-sTCP:LISTEN');
   return args;
+}
+
+/**
+ * Apple's lsof prints no `TST=` state lines in field output, so on macOS TCP rows are selected
+ * with `-sTCP:LISTEN` and taken as listeners; elsewhere the state comes from `TST=`.
+ */
+function listenOnlyOn(platform: NodeJS.Platform): boolean {
+  return platform === 'darwin';
 }
 
 /**
@@ -46,7 +60,8 @@ export const lsofAdapter: SocketTableAdapter = {
   name: 'lsof',
   listsHiddenSockets: false,
   async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
-    const args = lsofArguments(query);
+    const listenOnly = listenOnlyOn(context.platform);
+    const args = lsofArguments(query, { listenOnly });
     const result = await context.run('lsof', args, runOptions(context));
     const stdout = result.stdout.toString('utf8');
     const stderr = result.stderr.toString('utf8');
@@ -57,7 +72,7 @@ export const lsofAdapter: SocketTableAdapter = {
     if (result.exitCode !== 0 && !(result.exitCode === 1 && stdout.trim() !== '')) {
       throw new CommandFailedError(`lsof ${args.join(' ')}`, result.exitCode, stderr);
     }
-    return parseLsofFields(stdout).filter((row) => matches(row, query));
+    return parseLsofFields(stdout, { listenOnly }).filter((row) => matches(row, query));
   },
 };
 

@@ -524,6 +524,13 @@ describe('adapter argument arrays (no shell, fixed flags)', () => {
       '-i',
       'UDP:3000',
     ]);
+    assert.deepEqual(lsofArguments({ port: 3000 }, { listenOnly: true }).slice(-5), [
+      '-i',
+      'TCP:3000',
+      '-i',
+      'UDP:3000',
+      '-sTCP:LISTEN',
+    ]);
   });
 
   test('replayed runs: netstat gets LC_ALL=C, lsof exit 1 + empty output is no rows, rows are filtered to the port', async () => {
