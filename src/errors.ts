@@ -14,9 +14,14 @@
  * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is not in any known layout |
  * | `ERR_UNSUPPORTED_PLATFORM` | {@link UnsupportedPlatformError} | nothing on this platform can answer |
  * | `ERR_ABORTED` | {@link AbortError} | the caller's AbortSignal fired |
+ * | `ERR_PORT_UNAVAILABLE` | {@link PortUnavailableError} | `listenWhenFree` could not free the port or listen on it within its wait budget |
+ * | `ERR_NO_FREE_PORT` | {@link PortUnavailableError} | `findFreePort` found no free port among the candidates |
+ * | `ERR_CLOSE_TIMEOUT` | {@link PortwardenError} | `closeServer` could not find and end every connection (the port is released even then) |
  *
  * @module
  */
+
+import type { FreePortReport } from './stop/types.ts';
 
 /**
  * Base class of every portwarden error. The underlying error, if any, is kept as `cause`.
@@ -248,10 +253,11 @@ export class UnsupportedPlatformError extends PortwardenError {
   /** The platform, as `process.platform` names it. */
   readonly platform: string;
 
-  constructor(platform: string, message?: string) {
+  constructor(platform: string, message?: string, options?: { cause?: unknown }) {
     super(
       'ERR_UNSUPPORTED_PLATFORM',
       message ?? `No socket-table adapter for platform ${platform}`,
+      options,
     );
     this.name = 'UnsupportedPlatformError';
     this.platform = platform;
@@ -284,5 +290,45 @@ export class AbortError extends PortwardenError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     throw new AbortError(undefined, { cause: signal.reason });
+  }
+}
+
+/**
+ * A port cannot be used: `listenWhenFree` could not free it or listen on it within its wait
+ * budget (`code: 'ERR_PORT_UNAVAILABLE'`), or `findFreePort` found no free port among the
+ * candidates (`code: 'ERR_NO_FREE_PORT'`). `reason` says why (a `FreePortReport` outcome such
+ * as `'self'` or `'hidden-owner'`, or `'EADDRINUSE'` when another process kept winning the race
+ * to listen); `report` is the detailed report of the last attempt to free the port, when any;
+ * the underlying error, if any, is `cause`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await listenWhenFree(server, 3000);
+ * } catch (error) {
+ *   if (error instanceof PortUnavailableError) console.error(error.reason, error.report?.remaining);
+ * }
+ * ```
+ */
+export class PortUnavailableError extends PortwardenError {
+  /** The port, or `null` when several were tried. */
+  readonly port: number | null;
+  /** Why the port cannot be used. */
+  readonly reason: string;
+  /** The last `freePort` report (a `FreePortReport`), when the port was freed or tried. */
+  readonly report: FreePortReport | undefined;
+
+  constructor(
+    code: 'ERR_PORT_UNAVAILABLE' | 'ERR_NO_FREE_PORT',
+    port: number | null,
+    reason: string,
+    message: string,
+    options?: { cause?: unknown; report?: FreePortReport },
+  ) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PortUnavailableError';
+    this.port = port;
+    this.reason = reason;
+    this.report = options?.report;
   }
 }

@@ -7,7 +7,7 @@ import {
   PortwardenError,
   UnsupportedPlatformError,
 } from './errors.ts';
-import { knownAdapterNames, platformProfile } from './platforms.ts';
+import { FALLBACK_PLATFORM, knownAdapterNames, platformProfile } from './platforms.ts';
 import type { SocketRow } from './types.ts';
 
 const debug = createDebug('portwarden:socket-table');
@@ -104,11 +104,22 @@ export async function readSocketTable(
       failures.push(error as Error);
     }
   }
+  const summary = failures
+    .map((error, index) => `${adapters[index]?.name}: ${error.message}`)
+    .join('; ');
+  const cause = new AggregateError(failures);
+  if (profile === FALLBACK_PLATFORM) {
+    throw new UnsupportedPlatformError(
+      context.platform,
+      `Nothing can read the socket table on ${context.platform} (no dedicated adapter; ${summary})`,
+      { cause },
+    );
+  }
   throw new NoAdapterError(
-    `No adapter could read the socket table on ${context.platform}: ${failures
-      .map((error, index) => `${adapters[index]?.name}: ${error.message}`)
-      .join('; ')}`,
-    { cause: new AggregateError(failures) },
+    `No adapter could read the socket table on ${context.platform}: ${summary}`,
+    {
+      cause,
+    },
   );
 }
 

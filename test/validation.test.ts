@@ -136,11 +136,27 @@ describe('adapter selection', () => {
     });
   });
 
-  test('an unknown platform with no adapters says so', async () => {
+  test('another platform: pid-port is the last resort', async (t) => {
+    const { pidPortAdapter } = await import('../src/adapters/pid-port.ts');
+    const { platformProfile } = await import('../src/platforms.ts');
+    assert.deepEqual(
+      platformProfile('freebsd').adapters.map((adapter) => adapter.name),
+      [pidPortAdapter.name],
+    );
+    // pid-port runs its own tools from process.env.PATH: with none, nothing can answer.
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    t.after(() => {
+      process.env.PATH = path;
+    });
     await assert.rejects(
       portwarden.getProcessesOnPort(80, { context: { platform: 'aix' } }),
-      (error: portwarden.PortwardenError) =>
-        ['ERR_UNSUPPORTED_PLATFORM', 'ERR_NO_ADAPTER'].includes(error.code),
+      (error: portwarden.PortwardenError) => {
+        assert.equal(error.code, 'ERR_UNSUPPORTED_PLATFORM');
+        assert.match(error.message, /aix/);
+        assert.ok(error.cause instanceof AggregateError);
+        return true;
+      },
     );
   });
 
