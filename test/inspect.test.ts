@@ -31,6 +31,12 @@ async function hold(start: Promise<Holder>): Promise<Holder> {
 }
 
 const ADAPTERS = platformProfile('linux').adapters.map((adapter) => adapter.name);
+/** These tests start real holders and read this machine's socket table: Linux only. */
+const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+/** Inspecting as `nobody` needs root to start the holders and setpriv to drop privileges. */
+const ROOT = {
+  skip: (process.platform !== 'linux' || process.getuid?.() !== 0) && 'needs root on Linux',
+};
 
 const LISTENER_KINDS = [
   { label: 'node on 127.0.0.1', host: '127.0.0.1', kind: 'node', family: 'IPv4' },
@@ -46,7 +52,7 @@ const LISTENER_KINDS = [
   },
 ] as const;
 
-describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', () => {
+describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', LINUX, () => {
   for (const kind of LISTENER_KINDS) {
     test(kind.label, async (t) => {
       const port = await freePort();
@@ -155,7 +161,7 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
   });
 });
 
-describe('TIME_WAIT', () => {
+describe('TIME_WAIT', LINUX, () => {
   test('server-side TIME_WAIT rows: reported, but the port is free for Node', async () => {
     const port = await freePort();
     const server = createServer((socket) => socket.end());
@@ -195,7 +201,7 @@ describe('TIME_WAIT', () => {
   });
 });
 
-describe("another user's listener, seen from nobody", () => {
+describe("another user's listener, seen from nobody", ROOT, () => {
   const script = `
 const [entry, port, privileged] = process.argv.slice(2);
 const pw = await import(entry);
@@ -237,7 +243,7 @@ console.log(JSON.stringify(result));
   });
 });
 
-test('probePort tells which addresses were tried', async () => {
+test('probePort tells which addresses were tried', LINUX, async () => {
   const port = await freePort();
   const probe = await probePort(port);
   assert.equal(probe.inUse, false);

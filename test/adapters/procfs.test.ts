@@ -9,10 +9,15 @@ import { getProcessesOnPort, isPortInUse } from '../../src/index.ts';
 import { linuxProcessInfo, parseProcStat, readLinuxProcess } from '../../src/process/linux.ts';
 import { freePort, type Holder, startForkedHolders } from '../helpers/live.ts';
 
+/** Live tests read this machine's /proc: Linux only. */
+const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+/** The fixture tree's fd entries are symlinks, which a Windows checkout may not have. */
+const TREE = { skip: process.platform === 'win32' && 'fixture symlinks' };
+
 const tree = new URL('../fixtures/proc/tree', import.meta.url).pathname;
 const treeContext = createContext({ procRoot: tree, platform: 'linux' });
 
-test('fixture /proc tree: owners found from socket inodes', async () => {
+test('fixture /proc tree: owners found from socket inodes', TREE, async () => {
   const ssh = await procfsAdapter.read({ port: 22, protocol: 'tcp' }, treeContext);
   const listeners = ssh.filter((row) => row.state === 'LISTEN');
   assert.deepEqual(
@@ -24,39 +29,51 @@ test('fixture /proc tree: owners found from socket inodes', async () => {
   );
 });
 
-test('fixture /proc tree: getProcessesOnPort with names, command lines, shared sockets, hidden owners', async () => {
-  const shared = await getProcessesOnPort(35303, {
-    adapter: 'procfs',
-    context: { procRoot: tree },
-  });
-  assert.deepEqual(
-    shared.map((owner) => [owner.pid, owner.name, owner.commandLine, owner.uid, owner.startTime]),
-    [
-      [6000, 'node', 'node server.js', 1000, '70000'],
-      [6001, 'node', 'node server.js --worker', 1000, '70100'],
-    ],
-  );
-  const dns = await getProcessesOnPort(53, { context: { procRoot: tree } });
-  assert.deepEqual(
-    dns.map((owner) => [owner.pid, owner.name, owner.address, owner.uid]),
-    [[4242, 'systemd-resolve', '127.0.0.53', 101]],
-  );
-  const hidden = await getProcessesOnPort(631, { context: { procRoot: tree } });
-  assert.equal(hidden.length, 1);
-  assert.deepEqual(
-    [hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user],
-    [null, null, 0, 'root'],
-  );
-  assert.deepEqual(await getProcessesOnPort(8080, { context: { procRoot: tree } }), []);
-  const udp = await getProcessesOnPort(47999, { protocol: 'udp', context: { procRoot: tree } });
-  assert.deepEqual(
-    udp.map((owner) => [owner.pid, owner.state, owner.protocol]),
-    [[null, 'BOUND', 'udp']],
-    'the captured UDP socket has no process in the tree: hidden',
-  );
-});
+test(
+  'fixture /proc tree: getProcessesOnPort with names, command lines, shared sockets, hidden owners',
+  TREE,
+  async () => {
+    const shared = await getProcessesOnPort(35303, {
+      adapter: 'procfs',
+      context: { procRoot: tree, platform: 'linux' },
+    });
+    assert.deepEqual(
+      shared.map((owner) => [owner.pid, owner.name, owner.commandLine, owner.uid, owner.startTime]),
+      [
+        [6000, 'node', 'node server.js', 1000, '70000'],
+        [6001, 'node', 'node server.js --worker', 1000, '70100'],
+      ],
+    );
+    const dns = await getProcessesOnPort(53, { context: { procRoot: tree, platform: 'linux' } });
+    assert.deepEqual(
+      dns.map((owner) => [owner.pid, owner.name, owner.address, owner.uid]),
+      [[4242, 'systemd-resolve', '127.0.0.53', 101]],
+    );
+    const hidden = await getProcessesOnPort(631, {
+      context: { procRoot: tree, platform: 'linux' },
+    });
+    assert.equal(hidden.length, 1);
+    assert.deepEqual(
+      [hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user],
+      [null, null, 0, 'root'],
+    );
+    assert.deepEqual(
+      await getProcessesOnPort(8080, { context: { procRoot: tree, platform: 'linux' } }),
+      [],
+    );
+    const udp = await getProcessesOnPort(47999, {
+      protocol: 'udp',
+      context: { procRoot: tree, platform: 'linux' },
+    });
+    assert.deepEqual(
+      udp.map((owner) => [owner.pid, owner.state, owner.protocol]),
+      [[null, 'BOUND', 'udp']],
+      'the captured UDP socket has no process in the tree: hidden',
+    );
+  },
+);
 
-test('/proc/<pid>/stat with a name holding spaces and parentheses', () => {
+test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => {
   assert.deepEqual(readLinuxProcess(7000, tree)?.name, 'weird ) name');
   assert.deepEqual(readLinuxProcess(7000, tree)?.startTime, '80000');
   assert.deepEqual(readLinuxProcess(7000, tree)?.ppid, 1);
@@ -68,7 +85,7 @@ test('/proc/<pid>/stat with a name holding spaces and parentheses', () => {
   assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
 });
 
-test('this process, read live from /proc', async () => {
+test('this process, read live from /proc', LINUX, async () => {
   const info = (await linuxProcessInfo([process.pid], createContext())).get(process.pid);
   assert.equal(info?.pid, process.pid);
   assert.equal(info?.ppid, process.ppid);
@@ -79,7 +96,7 @@ test('this process, read live from /proc', async () => {
 const holders: Holder[] = [];
 after(async () => Promise.all(holders.map((holder) => holder.stop())));
 
-test('with an empty PATH the procfs adapter alone still finds every owner', async () => {
+test('with an empty PATH the procfs adapter alone still finds every owner', LINUX, async () => {
   const port = await freePort();
   const holder = await startForkedHolders({ port, host: '127.0.0.1' });
   holders.push(holder);
@@ -93,7 +110,7 @@ test('with an empty PATH the procfs adapter alone still finds every owner', asyn
   assert.equal(await isPortInUse(port, { context: { env: { PATH: emptyPath } } }), true);
 });
 
-test('the owner scan stops early only when nothing is wanted', () => {
+test('the owner scan stops early only when nothing is wanted', TREE, () => {
   const scan = scanSocketOwners(new Set(), '/proc');
   assert.equal(scan.scanned, 0);
   const shared = scanSocketOwners(new Set([140054]), tree);
