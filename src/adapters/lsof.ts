@@ -1,8 +1,8 @@
 import createDebug from 'debug';
 import { CommandFailedError } from '../errors.ts';
 import { parseLsofFields } from '../parsers/lsof.ts';
-import type { RunOptions } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
+import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createDebug('portwarden:adapter:lsof');
@@ -62,7 +62,7 @@ export const lsofAdapter: SocketTableAdapter = {
   async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
     const listenOnly = listenOnlyOn(context.platform);
     const args = lsofArguments(query, { listenOnly });
-    const result = await context.run('lsof', args, runOptions(context));
+    const result = await context.run('lsof', args, toolRunOptions(context));
     const stdout = result.stdout.toString('utf8');
     const stderr = result.stderr.toString('utf8');
     if (result.exitCode === 1 && stdout.trim() === '' && stderr.trim() === '') {
@@ -72,21 +72,6 @@ export const lsofAdapter: SocketTableAdapter = {
     if (result.exitCode !== 0 && !(result.exitCode === 1 && stdout.trim() !== '')) {
       throw new CommandFailedError(`lsof ${args.join(' ')}`, result.exitCode, stderr);
     }
-    return parseLsofFields(stdout, { listenOnly }).filter((row) => matches(row, query));
+    return parseLsofFields(stdout, { listenOnly }).filter((row) => matchesQuery(row, query));
   },
 };
-
-function runOptions(context: AdapterContext): RunOptions {
-  return {
-    timeout: context.timeout,
-    env: context.env,
-    ...(context.signal ? { signal: context.signal } : {}),
-  };
-}
-
-function matches(row: SocketRow, query: SocketQuery): boolean {
-  if (query.protocol !== undefined && row.protocol !== query.protocol) return false;
-  return (
-    row.localPort === query.port || (query.includeRemote === true && row.remotePort === query.port)
-  );
-}

@@ -3,6 +3,7 @@ import { CommandFailedError, UnsupportedPlatformError } from '../errors.ts';
 import { parseNetstatDarwin } from '../parsers/netstat-darwin.ts';
 import type { CommandRunner } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
+import { matchesQuery } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createDebug('portwarden:adapter:netstat');
@@ -73,13 +74,7 @@ export const netstatDarwinAdapter: SocketTableAdapter = {
     }
     const protocols: Protocol[] = query.protocol ? [query.protocol] : ['tcp', 'udp'];
     const tables = await Promise.all(protocols.map((protocol) => readProtocol(protocol, context)));
-    const rows = tables
-      .flat()
-      .filter(
-        (row) =>
-          row.localPort === query.port ||
-          (query.includeRemote === true && row.remotePort === query.port),
-      );
+    const rows = tables.flat().filter((row) => matchesQuery(row, query));
     debug('port %d: %d rows', query.port, rows.length);
     return rows;
   },

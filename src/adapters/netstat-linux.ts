@@ -1,12 +1,16 @@
 import createDebug from 'debug';
 import { CommandFailedError, CommandNotFoundError } from '../errors.ts';
 import { parseNetstatLinux } from '../parsers/netstat-linux.ts';
-import type { CommandResult, RunOptions } from '../runner.ts';
+import type { CommandResult } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
 import { completeOwnersFromProc } from './procfs.ts';
+import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createDebug('portwarden:adapter:netstat');
+
+/** net-tools translates its state words: run it untranslated. */
+const C_LOCALE = { LC_ALL: 'C', LANG: 'C' };
 
 /** stderr of a tool that does not know one of the options it was given. */
 const REJECTED_OPTION = /invalid option|unrecognized option|unknown option/i;
@@ -67,18 +71,18 @@ export const netstatLinuxAdapter: SocketTableAdapter = {
       debug('netstat not found; trying busybox netstat');
       text = await runBusybox(query, context, error);
     }
-    const rows = parseNetstatLinux(text).filter((row) => matches(row, query));
+    const rows = parseNetstatLinux(text).filter((row) => matchesQuery(row, query));
     return query.withoutOwners ? rows : completeOwnersFromProc(rows, context.procRoot);
   },
 };
 
 async function runNetTools(query: SocketQuery, context: AdapterContext): Promise<string> {
   let args = netstatArguments(query);
-  let result = await context.run('netstat', args, runOptions(context));
+  let result = await context.run('netstat', args, toolRunOptions(context, C_LOCALE));
   if (result.exitCode !== 0 && REJECTED_OPTION.test(stderrOf(result))) {
     debug('netstat rejected an option (%s); retrying without -W', firstLine(result));
     args = args.filter((arg) => arg !== '-W');
-    result = await context.run('netstat', args, runOptions(context));
+    result = await context.run('netstat', args, toolRunOptions(context, C_LOCALE));
   }
   if (result.exitCode !== 0) {
     throw new CommandFailedError(`netstat ${args.join(' ')}`, result.exitCode, stderrOf(result));
@@ -94,11 +98,11 @@ async function runBusybox(
   let args = busyboxNetstatArguments(query);
   let result: CommandResult;
   try {
-    result = await context.run('busybox', args, runOptions(context));
+    result = await context.run('busybox', args, toolRunOptions(context, C_LOCALE));
     if (result.exitCode !== 0 && args.includes('-p') && REJECTED_OPTION.test(stderrOf(result))) {
       debug('busybox netstat has no -p (%s); owners will be unknown', firstLine(result));
       args = args.filter((arg) => arg !== '-p');
-      result = await context.run('busybox', args, runOptions(context));
+      result = await context.run('busybox', args, toolRunOptions(context, C_LOCALE));
     }
   } catch (error) {
     if (error instanceof CommandNotFoundError) throw notFound;
@@ -119,21 +123,6 @@ function protocolFlags(query: SocketQuery): string[] {
   if (query.protocol === 'tcp') return ['-t'];
   if (query.protocol === 'udp') return ['-u'];
   return ['-t', '-u'];
-}
-
-function runOptions(context: AdapterContext): RunOptions {
-  return {
-    timeout: context.timeout,
-    env: { ...context.env, LC_ALL: 'C', LANG: 'C' },
-    ...(context.signal ? { signal: context.signal } : {}),
-  };
-}
-
-function matches(row: SocketRow, query: SocketQuery): boolean {
-  if (query.protocol !== undefined && row.protocol !== query.protocol) return false;
-  return (
-    row.localPort === query.port || (query.includeRemote === true && row.remotePort === query.port)
-  );
 }
 
 function stderrOf(result: CommandResult): string {

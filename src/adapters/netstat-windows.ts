@@ -6,6 +6,7 @@ import {
   parseNetstatWindows,
 } from '../parsers/netstat-windows.ts';
 import type { SocketRow } from '../types.ts';
+import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createDebug('portwarden:adapter:netstat');
@@ -69,11 +70,7 @@ export function createNetstatWindowsAdapter(
           `The Windows netstat adapter does not read ${context.platform}'s netstat`,
         );
       }
-      const result = await context.run('netstat', ['-ano'], {
-        timeout: context.timeout,
-        signal: context.signal,
-        env: context.env,
-      });
+      const result = await context.run('netstat', ['-ano'], toolRunOptions(context));
       const codePage = options.codePage ?? defaultConsoleCodePage();
       if (result.exitCode !== 0) {
         throw new CommandFailedError(
@@ -82,11 +79,8 @@ export function createNetstatWindowsAdapter(
           decodeConsoleOutput(result.stderr, codePage),
         );
       }
-      const rows = parseNetstatWindows(decodeConsoleOutput(result.stdout, codePage)).filter(
-        (row) =>
-          (query.protocol === undefined || row.protocol === query.protocol) &&
-          (row.localPort === query.port ||
-            (query.includeRemote === true && row.remotePort === query.port)),
+      const rows = parseNetstatWindows(decodeConsoleOutput(result.stdout, codePage)).filter((row) =>
+        matchesQuery(row, query),
       );
       debug('port %d: %d rows (code page %d)', query.port, rows.length, codePage);
       return rows;

@@ -1,8 +1,9 @@
 import createDebug from 'debug';
 import { CommandFailedError } from '../errors.ts';
 import { parseSs } from '../parsers/ss.ts';
-import type { CommandResult, RunOptions } from '../runner.ts';
+import type { CommandResult } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
+import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createDebug('portwarden:adapter:ss');
@@ -52,11 +53,11 @@ export const ssAdapter: SocketTableAdapter = {
   listsHiddenSockets: true,
   async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
     let args = ssArguments(query);
-    let result = await context.run('ss', args, runOptions(context));
+    let result = await context.run('ss', args, toolRunOptions(context));
     if (result.exitCode !== 0 && REJECTED_OPTION.test(result.stderr.toString('utf8'))) {
       debug('ss rejected an option (%s); retrying without -H', firstLine(result));
       args = args.filter((arg) => arg !== '-H');
-      result = await context.run('ss', args, runOptions(context));
+      result = await context.run('ss', args, toolRunOptions(context));
     }
     if (result.exitCode !== 0) {
       throw new CommandFailedError(
@@ -66,24 +67,9 @@ export const ssAdapter: SocketTableAdapter = {
       );
     }
     const rows = parseSs(result.stdout.toString('utf8'), { protocol: query.protocol ?? 'tcp' });
-    return rows.filter((row) => matches(row, query));
+    return rows.filter((row) => matchesQuery(row, query));
   },
 };
-
-function runOptions(context: AdapterContext): RunOptions {
-  return {
-    timeout: context.timeout,
-    env: context.env,
-    ...(context.signal ? { signal: context.signal } : {}),
-  };
-}
-
-function matches(row: SocketRow, query: SocketQuery): boolean {
-  if (query.protocol !== undefined && row.protocol !== query.protocol) return false;
-  return (
-    row.localPort === query.port || (query.includeRemote === true && row.remotePort === query.port)
-  );
-}
 
 function firstLine(result: CommandResult): string {
   return result.stderr.toString('utf8').trim().split('\n')[0] ?? '';

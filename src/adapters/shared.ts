@@ -1,0 +1,36 @@
+import type { RunOptions } from '../runner.ts';
+import type { SocketRow } from '../types.ts';
+import type { AdapterContext, SocketQuery } from './types.ts';
+
+/**
+ * Whether a row answers the query: its protocol, and its local port (or its remote port, when
+ * the query includes remote rows). Port numbers are compared as numbers, so 80 never matches 8080.
+ *
+ * @example
+ * ```ts
+ * rows.filter((row) => matchesQuery(row, {port: 80, protocol: 'tcp'}));
+ * ```
+ */
+export function matchesQuery(row: SocketRow, query: SocketQuery): boolean {
+  if (query.protocol !== undefined && row.protocol !== query.protocol) return false;
+  return (
+    row.localPort === query.port || (query.includeRemote === true && row.remotePort === query.port)
+  );
+}
+
+/**
+ * The options a tool runs with in `context`: its timeout, abort signal and environment (with
+ * `extraEnv` on top, e.g. `{LC_ALL: 'C'}`).
+ *
+ * @example
+ * ```ts
+ * await context.run('ss', args, toolRunOptions(context));
+ * ```
+ */
+export function toolRunOptions(context: AdapterContext, extraEnv?: NodeJS.ProcessEnv): RunOptions {
+  return {
+    timeout: context.timeout,
+    env: extraEnv ? { ...context.env, ...extraEnv } : context.env,
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
