@@ -8,7 +8,8 @@ export type SkipReason =
   | 'system' // pid 0 or 1 (init), or pid 4 (Windows System)
   | 'hidden' // the owner cannot be seen (pid null): another user's process, no privilege
   | 'filtered' // the `filter` option said no
-  | 'dry-run'; // `dryRun: true`
+  | 'dry-run' // `dryRun: true`
+  | 'blocked'; // ensurePortFree/freePort: left alone because another owner that may not be stopped keeps the port taken anyway
 
 /** An owner that was left alone, and why. */
 export interface SkippedOwner {
@@ -18,7 +19,14 @@ export interface SkippedOwner {
   readonly message: string;
 }
 
-/** A process that could not be stopped. `code` is the errno code (`'EPERM'`, ...) or ours. */
+/**
+ * A process that could not be stopped. `code` is the errno code of the failed signal (`'EPERM'`:
+ * another user's process; ...) or one of ours:
+ * - `'ETIMEDOUT'`: still alive after SIGKILL and a short wait (a process stuck in the kernel), or
+ *   still alive when `maxWait` ran out;
+ * - `'ERR_IDENTITY_UNVERIFIED'`: the process is alive but its start time can no longer be read,
+ *   so it cannot be told from a new process that reused the pid — it was not signalled again.
+ */
 export interface FailedKill {
   readonly pid: number;
   readonly code: string;
@@ -36,13 +44,39 @@ export interface StoppedProcess {
   readonly signal: string | null;
   /** Milliseconds from the first signal until the process was seen gone. */
   readonly elapsedMs: number;
+  /**
+   * `true` when the pid was found to belong to another process (its start time changed) after a
+   * signal was sent: the process that held the port is gone, and the new process at that pid was
+   * not signalled.
+   */
+  readonly pidReused: boolean;
+  /**
+   * Whether the process identity (start time) was checked before each signal. `false` only where
+   * the platform cannot tell a start time (then the pid was signalled unchecked).
+   */
+  readonly identityVerified: boolean;
 }
 
 /** Progress of a stop, for live status lines (`onProgress` option). */
 export type StopProgress =
-  | { readonly type: 'signal'; readonly pid: number; readonly signal: string; readonly owner: PortOwner }
-  | { readonly type: 'exited'; readonly pid: number; readonly signal: string; readonly elapsedMs: number }
-  | { readonly type: 'failed'; readonly pid: number; readonly code: string; readonly message: string }
+  | {
+      readonly type: 'signal';
+      readonly pid: number;
+      readonly signal: string;
+      readonly owner: PortOwner;
+    }
+  | {
+      readonly type: 'exited';
+      readonly pid: number;
+      readonly signal: string;
+      readonly elapsedMs: number;
+    }
+  | {
+      readonly type: 'failed';
+      readonly pid: number;
+      readonly code: string;
+      readonly message: string;
+    }
   | { readonly type: 'skipped'; readonly pid: number | null; readonly reason: SkipReason }
   | { readonly type: 'waiting'; readonly elapsedMs: number };
 
@@ -76,6 +110,11 @@ export interface KillReport {
   readonly failed: FailedKill[];
   /** Owners left alone on purpose, and why. */
   readonly skipped: SkippedOwner[];
+  /**
+   * Owners that were gone before they were signalled: they exited on their own, were stopped by a
+   * concurrent call, or their pid now belongs to another process (which was left alone).
+   */
+  readonly gone: number[];
   /** Per signalled process: signals sent, which one worked, how long it took. */
   readonly processes: StoppedProcess[];
   /** The owners found before anything was signalled. */
@@ -100,7 +139,9 @@ export type FreePortOutcome =
   | 'hidden-owner' // an owner that cannot be seen
   | 'self' // the calling process (or an ancestor) holds the port
   | 'timeout' // maxWait ran out while something still held the port
-  | 'denied'; // binding is refused (EACCES) though nothing holds the port
+  | 'denied' // binding is refused (EACCES) though nothing holds the port
+  | 'dry-run' // `dryRun: true` and something holds the port
+  | 'respawning'; // new holders kept taking the port after each stop (a supervisor restarts them)
 
 /** What `freePort` did and what is left. */
 export interface FreePortReport {

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { after, describe, test } from 'node:test';
+import { isPortInUse, waitForPort } from '../src/index.ts';
+import {
+  collect,
+  getTestPort,
+  type Holder,
+  hasPython,
+  pidAlive,
+  spawnTs,
+  startHolder,
+  waitForLine,
+} from './helpers/holders.ts';
+
+/** The examples stop real processes and use POSIX signals: Linux. */
+const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+
+const started: Holder[] = [];
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(started.map((h) => h.stop()));
+});
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('examples/http-server.ts', LINUX, () => {
+  test('frees the port from an old holder, serves, and /shutdown exits 0 and releases the port', async () => {
+    const port = await getTestPort();
+    const old = await startHolder({ port, onSigterm: 'exit', exitDelay: 100 });
+    started.push(old);
+    const child = spawnTs('examples/http-server.ts', [String(port)]);
+    children.push(child);
+    const result = collect(child);
+    await waitForLine(child, /^listening on http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal((await old.exited).code, 0, 'the old holder was stopped politely');
+    const hello = await get(port, '/');
+    assert.equal(hello.status, 200);
+    assert.equal(hello.body, `hello from pid ${child.pid}\n`);
+    const bye = await get(port, '/shutdown');
+    assert.equal(bye.body, 'shutting down\n');
+    const { code } = await result;
+    assert.equal(code, 0);
+    assert.equal(await isPortInUse(port), false);
+  });
+
+  test('SIGTERM lets a slow request finish, then exits 0', async () => {
+    const port = await getTestPort();
+    const child = spawnTs('examples/http-server.ts', [String(port)]);
+    children.push(child);
+    const result = collect(child);
+    await waitForLine(child, /^listening on/);
+    const slow = get(port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    assert.equal((await slow).body, 'slow answer\n');
+    assert.equal((await result).code, 0);
+    assert.equal(await waitForPort(port, { until: 'free', timeout: 2000 }), true);
+  });
+
+  test('a second SIGINT exits at once with 130', async () => {
+    const port = await getTestPort();
+    const child = spawnTs('examples/http-server.ts', [String(port)]);
+    children.push(child);
+    const result = collect(child);
+    await waitForLine(child, /^listening on/);
+    get(port, '/slow').catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    assert.equal((await result).code, 130);
+    assert.ok(performance.now() - t0 < 900, 'did not wait for the slow request');
+  });
+});
+
+describe('examples/start-server.ts', LINUX, () => {
+  test('frees the port, says what it stopped, starts the server, forwards SIGTERM', async () => {
+    const port = await getTestPort();
+    const old = await startHolder({ port, onSigterm: 'exit', exitDelay: 100 });
+    started.push(old);
+    // python3's http.server when there is one; a node server otherwise (the same flow).
+    const command = hasPython
+      ? []
+      : [
+          process.execPath,
+          '-e',
+          "require('http').createServer((q, r) => r.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')",
+          '{port}',
+        ];
+    const child = spawnTs('examples/start-server.ts', [String(port), ...command]);
+    children.push(child);
+    const result = collect(child);
+    const stoppedLine = await waitForLine(child, /^stopped pid \d+/);
+    assert.match(
+      stoppedLine,
+      new RegExp(`^stopped pid ${old.pid} \\(node\\) with SIGTERM in \\d+ ms`),
+    );
+    const upLine = await waitForLine(child, /^server is up on port/);
+    const serverPid = Number(/pid (\d+)/.exec(upLine)?.[1]);
+    assert.equal((await get(port, '/')).status, 200);
+    child.kill('SIGTERM');
+    const { stdout } = await result;
+    assert.match(stdout, /server exited/);
+    assert.equal(pidAlive(serverPid), false, 'the server got the forwarded SIGTERM');
+    assert.equal(await waitForPort(port, { until: 'free', timeout: 2000 }), true);
+  });
+
+  test('refuses to start when the port cannot be freed (held by this test process)', async () => {
+    const port = await getTestPort();
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      // This test process is an ancestor of the script: it is never stopped.
+      const child = spawnTs('examples/start-server.ts', [String(port)]);
+      children.push(child);
+      const { code, stderr, stdout } = await collect(child);
+      assert.equal(code, 1);
+      assert.match(stderr, /still taken \(self\)/);
+      assert.match(stdout, /left alone: .*ancestor/);
+      assert.equal(server.listening, true);
+    } finally {
+      server.close();
+    }
+  });
+});

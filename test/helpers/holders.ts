@@ -1,0 +1,455 @@
+/**
+ * Real processes for the stop and server tests: port holders (node, with a chosen reaction to
+ * SIGTERM and optional forked children sharing the socket; python3), connected clients, and
+ * scripts run as another user. Every helper returns the pids it started; tests signal only those.
+ *
+ * @module
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (where package.json is). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The library's TypeScript entry point. */
+export const SRC_INDEX = join(REPO_ROOT, 'src', 'index.ts');
+
+/** How a holder reacts to SIGTERM. */
+export type TermBehaviour =
+  /** No handler: SIGTERM ends it at once. */
+  | 'default'
+  /** Exits (status 0) `exitDelay` ms after SIGTERM. */
+  | 'exit'
+  /** Ignores SIGTERM: only SIGKILL ends it. */
+  | 'ignore';
+
+/** Options of {@link startHolder}. */
+export interface HolderOptions {
+  readonly port: number;
+  /**
+   * Address to listen on, or several (one socket each: `['127.0.0.1', '::1']`). Default
+   * `'127.0.0.1'`.
+   */
+  readonly host?: string | readonly string[];
+  /** Default `'exit'`. */
+  readonly onSigterm?: TermBehaviour;
+  /** With `onSigterm: 'exit'`: ms between SIGTERM and the exit. Default 0. */
+  readonly exitDelay?: number;
+  /** Forked children that receive the listening socket and hold it too. Default 0. */
+  readonly children?: number;
+  /** Children react to SIGTERM like this. Default: like the parent. */
+  readonly childrenOnSigterm?: TermBehaviour;
+}
+
+/** A started process (a holder, a client) and how to get rid of it. */
+export interface Holder {
+  /** The main process. */
+  readonly pid: number;
+  /** Every pid it consists of: the main process first, then forked children. */
+  readonly pids: readonly number[];
+  readonly child: ChildProcess;
+  /** Resolves when the main process has exited (how it ended). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether `pid` still exists (not counting a zombie not yet reaped by us). */
+  alive(pid?: number): boolean;
+  /** SIGKILLs every pid of it that is still there and waits for the main process to exit. */
+  stop(): Promise<void>;
+}
+
+const HOLDER_SOURCE = `
+import { fork } from 'node:child_process';
+import { createServer } from 'node:net';
+const config = JSON.parse(process.argv[2]);
+const behave = (mode, delay) => {
+  if (mode === 'exit') process.on('SIGTERM', () => setTimeout(() => process.exit(0), delay));
+  else if (mode === 'ignore') process.on('SIGTERM', () => {});
+};
+const keep = (server) => server.on('connection', (socket) => socket.on('error', () => {}));
+if (config.role === 'child') {
+  behave(config.onSigterm, config.exitDelay);
+  process.on('message', (message, server) => {
+    if (message !== 'server') return;
+    keep(server);
+    process.send('ready');
+  });
+  process.on('disconnect', () => {});
+} else {
+  behave(config.onSigterm, config.exitDelay);
+  const hosts = Array.isArray(config.host) ? config.host : [config.host];
+  const servers = hosts.map((host) => {
+    const server = keep(createServer());
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: config.port, host, ipv6Only: host === '::' && hosts.length > 1 }, () => resolve(server));
+    });
+  });
+  const [server] = await Promise.all(servers);
+  const pids = [];
+  let ready = 0;
+  const done = () => console.log(JSON.stringify({ ready: true, pid: process.pid, children: pids }));
+  if (config.children === 0) done();
+  for (let i = 0; i < config.children; i++) {
+    const child = fork(process.argv[1], [JSON.stringify({ ...config, role: 'child', onSigterm: config.childrenOnSigterm })], { stdio: 'inherit' });
+    pids.push(child.pid);
+    child.on('message', () => { if (++ready === config.children) done(); });
+    child.send('server', server);
+  }
+}
+`;
+
+let holderScript: string | undefined;
+
+/** Writes the holder program once into a world-readable temp folder; returns its path. */
+function holderScriptPath(): string {
+  if (holderScript && existsSync(holderScript)) return holderScript;
+  const dir = mkdtempSync(join(tmpdir(), 'pw-holder-'));
+  chmodSync(dir, 0o755);
+  holderScript = join(dir, 'holder.mjs');
+  writeFileSync(holderScript, HOLDER_SOURCE, { mode: 0o644 });
+  return holderScript;
+}
+
+/** The first port of the OS's ephemeral range (the ports `listen(0)` and outgoing connections use). */
+function ephemeralLow(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
+    const value = Number(low);
+    return Number.isInteger(value) && value > 12_000 ? value : 32_768;
+  } catch {
+    return process.platform === 'win32' || process.platform === 'darwin' ? 49_152 : 32_768;
+  }
+}
+
+const usedTestPorts = new Set<number>();
+
+/** Whether a Node server can listen on `port` on `::` (or `0.0.0.0` without IPv6) right now. */
+function bindable(port: number, host = '::'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (host === '::' && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL')) {
+        resolve(bindable(port, '0.0.0.0'));
+      } else resolve(false);
+    });
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port that was free a moment ago on every address, chosen at random just *below* the OS's
+ * ephemeral range: the kernel never hands it to `listen(0)` or to an outgoing connection, so tests
+ * running in parallel (and their HTTP clients) do not take it between the test's steps. Never the
+ * same port twice in one process.
+ *
+ * @example
+ * ```ts
+ * const port = await getTestPort();
+ * ```
+ */
+export async function getTestPort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = high - 12_000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (usedTestPorts.has(port)) continue;
+    usedTestPorts.add(port);
+    if ((await bindable(port)) && (await bindable(port))) return port;
+  }
+  throw new Error('no free test port found');
+}
+
+/**
+ * Whether `pid` exists (a zombie counts as gone: its state letter in /proc is Z).
+ *
+ * @example
+ * ```ts
+ * pidAlive(holder.pid); // true
+ * ```
+ */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return existsSync(`/proc/${pid}`) || !existsSync('/proc/self');
+  }
+}
+
+/** Resolves with the first line of `child`'s stdout that matches; rejects on exit or timeout. */
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeout = 15_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no line matching ${pattern} within ${timeout} ms: ${stdout} ${stderr}`));
+    }, timeout);
+    const onStdout = (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of stdout.split('\n')) {
+        if (pattern.test(line)) {
+          cleanup();
+          resolve(line);
+          return;
+        }
+      }
+    };
+    const onStderr = (chunk: Buffer) => {
+      stderr += chunk.toString();
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`process exited (${code}) before printing ${pattern}: ${stdout} ${stderr}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onStdout);
+      child.stderr?.off('data', onStderr);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onStdout);
+    child.stderr?.on('data', onStderr);
+    child.once('exit', onExit);
+  });
+}
+
+function exitedPromise(child: ChildProcess): Holder['exited'] {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+function makeHolder(child: ChildProcess, pids: readonly number[]): Holder {
+  const exited = exitedPromise(child);
+  return {
+    pid: child.pid as number,
+    pids,
+    child,
+    exited,
+    alive: (pid = child.pid as number) => pidAlive(pid),
+    async stop() {
+      for (const pid of [...pids].reverse()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      await exited;
+    },
+  };
+}
+
+/**
+ * Starts a node process listening on `host:port` and resolves once it (and its forked children,
+ * which hold the same socket) are ready. `onSigterm` chooses how it reacts to SIGTERM.
+ *
+ * @example
+ * ```ts
+ * const holder = await startHolder({port, onSigterm: 'exit', exitDelay: 200, children: 2});
+ * holder.pids; // [parent, child1, child2]
+ * ```
+ */
+export async function startHolder(options: HolderOptions): Promise<Holder> {
+  const config = {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    onSigterm: options.onSigterm ?? 'exit',
+    exitDelay: options.exitDelay ?? 0,
+    children: options.children ?? 0,
+    childrenOnSigterm: options.childrenOnSigterm ?? options.onSigterm ?? 'exit',
+  };
+  const child = spawn(process.execPath, [holderScriptPath(), JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const line = await waitForLine(child, /"ready":true/);
+  const { children } = JSON.parse(line) as { children: number[] };
+  return makeHolder(child, [child.pid as number, ...children]);
+}
+
+/** Whether `python3` can be run here. */
+export const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+/**
+ * Starts python3 listening on `host:port` with a plain socket (no SO_REUSEADDR); SIGTERM ends it
+ * at once (Python's default).
+ *
+ * @example
+ * ```ts
+ * if (hasPython) await startPythonHolder({port});
+ * ```
+ */
+export async function startPythonHolder(options: { port: number; host?: string }): Promise<Holder> {
+  const host = options.host ?? '127.0.0.1';
+  const source = [
+    'import socket, time',
+    `s = socket.socket(socket.${host.includes(':') ? 'AF_INET6' : 'AF_INET'}, socket.SOCK_STREAM)`,
+    `s.bind((${JSON.stringify(host)}, ${options.port}))`,
+    's.listen(8)',
+    "print('ready', flush=True)",
+    'time.sleep(600)',
+  ].join('\n');
+  const child = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(child, /^ready/);
+  return makeHolder(child, [child.pid as number]);
+}
+
+/**
+ * Starts a node process that connects to `host:port` and stays connected (it survives the server
+ * going away: errors are ignored and it keeps running).
+ *
+ * @example
+ * ```ts
+ * const client = await startClient({port});
+ * ```
+ */
+export async function startClient(options: { port: number; host?: string }): Promise<Holder> {
+  const source = `const s = require('net').connect(${options.port}, ${JSON.stringify(options.host ?? '127.0.0.1')}, () => console.log('ready')); s.on('error', () => {}); setInterval(() => {}, 1e6);`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(child, /^ready/);
+  return makeHolder(child, [child.pid as number]);
+}
+
+/** The result of a finished script. */
+export interface ScriptResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Collects a child's output and resolves when it has exited. */
+export function collect(child: ChildProcess): Promise<ScriptResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Whether this process may run scripts as another user (root, with setpriv installed). */
+export const canSwitchUser =
+  process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+let nobodyRoot: string | undefined;
+
+/**
+ * A folder with the sources and `node_modules` that the `nobody` user can read: the checkout
+ * itself when nobody can read it, else a world-readable copy (the checkout may sit under a
+ * private home folder).
+ */
+function rootReadableByNobody(): string {
+  if (nobodyRoot) return nobodyRoot;
+  const probe = spawnSync(
+    'setpriv',
+    [
+      ...NOBODY,
+      process.execPath,
+      '-e',
+      'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
+      SRC_INDEX,
+      join(REPO_ROOT, 'node_modules', 'tsx', 'package.json'),
+      join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (probe.status === 0) {
+    nobodyRoot = REPO_ROOT;
+    return nobodyRoot;
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'pw-nobody-'));
+  chmodSync(copy, 0o755);
+  for (const entry of ['src', 'package.json', 'tsconfig.json']) {
+    cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
+  }
+  const skip = new Set(['typescript', '@typescript', '@biomejs']);
+  cpSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'), {
+    recursive: true,
+    filter: (source) =>
+      !skip.has(source.slice(join(REPO_ROOT, 'node_modules').length + 1).split('/')[0] ?? ''),
+  });
+  spawnSync('chmod', ['-R', 'a+rX', copy]);
+  nobodyRoot = copy;
+  return nobodyRoot;
+}
+
+/**
+ * Runs an ES module `source` with tsx as the `nobody` user (uid/gid 65534, no groups), optionally
+ * with extra capabilities (`['sys_ptrace', 'dac_read_search']` lets it see other users' sockets
+ * but not signal them). The library's entry is in `process.env.PW_ENTRY`. Needs
+ * {@link canSwitchUser}.
+ *
+ * @example
+ * ```ts
+ * const result = await runAsNobody(`const pw = await import(process.env.PW_ENTRY); ...`, {PW_PORT: '3000'});
+ * ```
+ */
+export function runAsNobody(
+  source: string,
+  env: Record<string, string> = {},
+  capabilities: readonly string[] = [],
+): Promise<ScriptResult> {
+  const root = rootReadableByNobody();
+  const caps =
+    capabilities.length > 0
+      ? [
+          `--inh-caps=${capabilities.map((cap) => `+${cap}`).join(',')}`,
+          `--ambient-caps=${capabilities.map((cap) => `+${cap}`).join(',')}`,
+        ]
+      : [];
+  const child = spawn(
+    'setpriv',
+    [...NOBODY, ...caps, process.execPath, '--import', 'tsx', '--input-type=module', '-e', source],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, PW_ENTRY: join(root, 'src', 'index.ts'), HOME: '/tmp' },
+    },
+  );
+  return collect(child);
+}
+
+/**
+ * Spawns a TypeScript file of this repository with tsx (`node --import tsx file args...`),
+ * stdout and stderr piped.
+ *
+ * @example
+ * ```ts
+ * const child = spawnTs('examples/http-server.ts', [String(port)]);
+ * ```
+ */
+export function spawnTs(
+  file: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, file), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+}

@@ -1,0 +1,363 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { after, describe, test } from 'node:test';
+import {
+  findFreePort,
+  handleShutdownSignals,
+  isPortInUse,
+  listenWhenFree,
+  PortUnavailableError,
+  waitForPort,
+} from '../../src/index.ts';
+import { SHUTDOWN_SIGNALS } from '../../src/server/shutdown-signals.ts';
+import { getTestPort, type Holder, startHolder } from '../helpers/holders.ts';
+
+/** listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack rules. */
+const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+
+const started: Holder[] = [];
+async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
+  const h = await startHolder(options);
+  started.push(h);
+  return h;
+}
+after(async () => {
+  await Promise.all(started.map((h) => h.stop()));
+});
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const close = (server: net.Server) => new Promise((resolve) => server.close(resolve));
+
+function listen(port: number, host = '127.0.0.1', ipv6Only = false): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port, host, ipv6Only }, () => resolve(server));
+  });
+}
+
+describe('listenWhenFree', LINUX, () => {
+  test('stops the holder, then listens', async () => {
+    const port = await getTestPort();
+    const h = await holder({ port, onSigterm: 'exit', exitDelay: 100 });
+    const server = http.createServer((_request, response) => response.end('mine'));
+    const address = await listenWhenFree(server, String(port), {
+      host: '127.0.0.1',
+      gracePeriod: 2000,
+    });
+    try {
+      assert.equal(address.port, port);
+      assert.equal(address.address, '127.0.0.1');
+      assert.equal(server.listening, true);
+      assert.equal((await h.exited).code, 0);
+    } finally {
+      await close(server);
+    }
+  });
+
+  test('rejects ERR_PORT_UNAVAILABLE with reason "self" quickly when this process holds the port', async () => {
+    const port = await getTestPort();
+    const other = await listen(port);
+    const server = net.createServer();
+    try {
+      const t0 = performance.now();
+      await assert.rejects(listenWhenFree(server, port), (error: unknown) => {
+        assert.ok(error instanceof PortUnavailableError);
+        assert.equal(error.code, 'ERR_PORT_UNAVAILABLE');
+        assert.equal(error.reason, 'self');
+        assert.equal(error.report?.outcome, 'self');
+        return true;
+      });
+      assert.ok(performance.now() - t0 < 1000);
+      assert.equal(server.listening, false);
+    } finally {
+      await close(other);
+    }
+  });
+
+  test('retries on EADDRINUSE when the port is taken between freeing and listening', async () => {
+    const port = await getTestPort();
+    const server = net.createServer();
+    const original = server.listen.bind(server);
+    let attempts = 0;
+    // The first listen() races with a competitor that grabs the port and lets it go 100 ms later.
+    server.listen = ((...args: Parameters<net.Server['listen']>) => {
+      attempts++;
+      if (attempts === 1) {
+        const competitor = net
+          .createServer()
+          .listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+            original(...args);
+            setTimeout(() => competitor.close(), 100);
+          });
+        return server;
+      }
+      return original(...args);
+    }) as net.Server['listen'];
+    const address = await listenWhenFree(server, port, {
+      host: '127.0.0.1',
+      waitOnly: true,
+      maxWait: 3000,
+    });
+    try {
+      assert.equal(address.port, port);
+      assert.ok(attempts >= 2, `attempts ${attempts}`);
+    } finally {
+      await close(server);
+    }
+  });
+
+  test('bad input rejects before anything runs', async () => {
+    const port = await getTestPort();
+    await assert.rejects(listenWhenFree(net.createServer(), 0), { code: 'ERR_INVALID_PORT' });
+    await assert.rejects(listenWhenFree({} as net.Server, port), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(listenWhenFree(net.createServer(), port, { host: '' }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    await assert.rejects(listenWhenFree(net.createServer(), port, { maxWait: -5 }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    const listeningServer = await listen(0);
+    try {
+      await assert.rejects(listenWhenFree(listeningServer, port), { code: 'ERR_INVALID_OPTION' });
+    } finally {
+      await close(listeningServer);
+    }
+  });
+});
+
+describe('handleShutdownSignals', () => {
+  test('the first signal closes the server gracefully, then exits with exitCode', async () => {
+    let release: () => void = () => {};
+    const server = http.createServer((_request, response) => {
+      response.write('a');
+      release = () => response.end('b');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const exits: number[] = [];
+    const before = process.listenerCount('SIGTERM');
+    const cleanups: string[] = [];
+    const dispose = handleShutdownSignals(server, {
+      exit: (code) => exits.push(code),
+      exitCode: 3,
+      beforeExit: async (signal) => {
+        assert.equal(server.listening, false, 'runs after the server has closed');
+        cleanups.push(signal);
+      },
+    });
+    const savedExitCode = process.exitCode;
+    try {
+      assert.equal(process.listenerCount('SIGTERM'), before + 1);
+      const body = new Promise<string>((resolve) => {
+        http.get({ host: '127.0.0.1', port }, (response) => {
+          let text = '';
+          response.on('data', (chunk) => {
+            text += chunk;
+          });
+          response.on('end', () => resolve(text));
+        });
+      });
+      await delay(100);
+      process.emit('SIGTERM', 'SIGTERM');
+      await delay(50);
+      assert.deepEqual(exits, [], 'waits for the request in flight');
+      release();
+      assert.equal(await body, 'ab');
+      for (let i = 0; i < 50 && exits.length === 0; i++) await delay(20);
+      assert.deepEqual(exits, [3]);
+      assert.deepEqual(cleanups, ['SIGTERM']);
+      assert.equal(process.exitCode, 3);
+      assert.equal(server.listening, false);
+    } finally {
+      dispose();
+      process.exitCode = savedExitCode;
+    }
+    assert.equal(process.listenerCount('SIGTERM'), before);
+  });
+
+  test('a second signal exits at once with 128 + the signal number', async () => {
+    const server = http.createServer(() => {
+      // never answers: the graceful close would wait for the deadline
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const request = http.get({ host: '127.0.0.1', port });
+    request.on('error', () => {});
+    await delay(100);
+    const exits: number[] = [];
+    const dispose = handleShutdownSignals(server, {
+      exit: (code) => exits.push(code),
+      timeout: 60_000,
+    });
+    const savedExitCode = process.exitCode;
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      await delay(50);
+      assert.deepEqual(exits, []);
+      process.emit('SIGINT', 'SIGINT');
+      assert.deepEqual(exits, [130]);
+    } finally {
+      dispose();
+      dispose();
+      process.exitCode = savedExitCode;
+      server.closeAllConnections();
+    }
+  });
+
+  test("installs this platform's shutdown signals; bad options throw and install nothing", () => {
+    const server = net.createServer();
+    const signals = SHUTDOWN_SIGNALS[process.platform] ?? SHUTDOWN_SIGNALS.default;
+    assert.deepEqual(
+      signals,
+      process.platform === 'win32'
+        ? ['SIGINT', 'SIGTERM', 'SIGHUP']
+        : ['SIGINT', 'SIGTERM', 'SIGUSR2'],
+    );
+    const counts = () => signals.map((signal) => process.listenerCount(signal));
+    const before = counts();
+    const dispose = handleShutdownSignals(server);
+    assert.deepEqual(
+      counts(),
+      before.map((count) => count + 1),
+    );
+    dispose();
+    assert.deepEqual(counts(), before);
+    assert.throws(() => handleShutdownSignals(server, { signals: ['SIGNOPE' as NodeJS.Signals] }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    assert.throws(() => handleShutdownSignals(server, { exitCode: 300 }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    assert.throws(() => handleShutdownSignals({} as net.Server), { code: 'ERR_INVALID_OPTION' });
+    assert.deepEqual(counts(), before);
+  });
+});
+
+describe('waitForPort', () => {
+  test("until 'in-use': true once a server comes up", async () => {
+    const port = await getTestPort();
+    setTimeout(() => {
+      holder({ port }).catch(() => {});
+    }, 100);
+    const t0 = performance.now();
+    assert.equal(await waitForPort(port, { until: 'in-use', timeout: 10_000 }), true);
+    assert.ok(performance.now() - t0 >= 90);
+  });
+
+  test(
+    "until 'in-use' sees a listener on ::1 only (bind probe, not a connect to 127.0.0.1)",
+    LINUX,
+    async () => {
+      const port = await getTestPort();
+      const server = await listen(port, '::1');
+      try {
+        assert.equal(await waitForPort(port, { until: 'in-use', timeout: 500 }), true);
+      } finally {
+        await close(server);
+      }
+    },
+  );
+
+  test("until 'free': true once the holder goes away; false at the timeout", async () => {
+    const port = await getTestPort();
+    const h = await holder({ port });
+    const t0 = performance.now();
+    assert.equal(await waitForPort(port, { until: 'free', timeout: 200 }), false);
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed >= 190 && elapsed < 1000, `elapsed ${elapsed}`);
+    setTimeout(() => process.kill(h.pid, 'SIGTERM'), 100);
+    assert.equal(await waitForPort(port, { until: 'free', timeout: 5000 }), true);
+  });
+
+  test('bad input and abort', async () => {
+    await assert.rejects(waitForPort(0), { code: 'ERR_INVALID_PORT' });
+    await assert.rejects(waitForPort(3000, { until: 'up' as never }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    await assert.rejects(waitForPort(3000, { timeout: -1 }), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(waitForPort(3000, { host: '' }), { code: 'ERR_INVALID_OPTION' });
+    const port = await getTestPort();
+    await assert.rejects(waitForPort(port, { until: 'in-use', signal: AbortSignal.timeout(100) }), {
+      code: 'ERR_ABORTED',
+    });
+  });
+});
+
+describe('findFreePort', () => {
+  test('returns the preferred port when it is free', async () => {
+    const port = await getTestPort();
+    assert.equal(await findFreePort({ preferred: port, lockFor: 0 }), port);
+  });
+
+  test(
+    'skips a preferred port taken on any address (a listener on ::1 only counts)',
+    LINUX,
+    async () => {
+      const taken = await getTestPort();
+      const server = await listen(taken, '::1');
+      try {
+        const port = await findFreePort({ preferred: [taken] });
+        assert.notEqual(port, taken);
+        assert.equal(await isPortInUse(port), false);
+      } finally {
+        await close(server);
+      }
+    },
+  );
+
+  test('tries the range in order, honours exclude, rejects ERR_NO_FREE_PORT when all are taken', async () => {
+    const base = await getTestPort();
+    const servers: net.Server[] = [];
+    try {
+      // A range of 3 consecutive ports: take the first, exclude the second.
+      let from = base;
+      for (; from < 65530; from++) {
+        if (
+          !(await isPortInUse(from)) &&
+          !(await isPortInUse(from + 1)) &&
+          !(await isPortInUse(from + 2))
+        )
+          break;
+      }
+      servers.push(await listen(from));
+      const port = await findFreePort({
+        range: { from, to: from + 2 },
+        exclude: [from + 1],
+        lockFor: 0,
+      });
+      assert.equal(port, from + 2);
+      servers.push(await listen(from + 2));
+      await assert.rejects(findFreePort({ range: { from, to: from + 2 }, exclude: [from + 1] }), {
+        code: 'ERR_NO_FREE_PORT',
+      });
+    } finally {
+      await Promise.all(servers.map(close));
+    }
+  });
+
+  test('a port handed out is not handed out again while locked; concurrent calls get distinct ports', async () => {
+    const port = await getTestPort();
+    assert.equal(await findFreePort({ preferred: port }), port);
+    const second = await findFreePort({ preferred: port });
+    assert.notEqual(second, port, 'locked: handed out a moment ago');
+    const ports = await Promise.all(
+      Array.from({ length: 10 }, () => findFreePort({ preferred: port + 1 })),
+    );
+    assert.equal(new Set(ports).size, 10);
+  });
+
+  test('bad input rejects with codes', async () => {
+    await assert.rejects(findFreePort({ preferred: 0 }), { code: 'ERR_INVALID_PORT' });
+    await assert.rejects(findFreePort({ preferred: ['80; rm -rf /'] }), {
+      code: 'ERR_INVALID_PORT',
+    });
+    await assert.rejects(findFreePort({ range: { from: 2000, to: 1000 } }), {
+      code: 'ERR_INVALID_OPTION',
+    });
+    await assert.rejects(findFreePort({ exclude: {} as never }), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(findFreePort({ lockFor: -1 }), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(findFreePort({ host: '' }), { code: 'ERR_INVALID_OPTION' });
+  });
+});
