@@ -1,14 +1,16 @@
-import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { InvalidOptionError, throwIfAborted } from './errors.ts';
 import { type CommonOptions, contextFromOptions } from './options.ts';
-import { holdsPort } from './owners.ts';
-import { platformProfile } from './platforms.ts';
 import { validateOptions, validatePort, validateProtocol } from './port.ts';
 import { type HostProbe, probeHosts } from './probe.ts';
-import { readSocketTable, resolveAdapterName } from './socket-table.ts';
+import { probeProfile } from './probe-profiles.ts';
+import { holdsPort } from './rows.ts';
 import type { Protocol, SocketRow } from './types.ts';
+
+// The socket-table code (adapters, parsers) and DNS are loaded only when a probe needs them, so
+// that `isPortInUse` before `listen()` costs a bind, not a module graph.
+const loadSocketTable = () => import('./socket-table.ts');
 
 /** Options of {@link isPortInUse} and {@link probePort}. */
 export interface PortInUseOptions extends CommonOptions {
@@ -40,10 +42,10 @@ export interface PortProbe {
 }
 
 async function hostsToProbe(host: string | undefined, context: { platform: NodeJS.Platform }) {
-  const profile = platformProfile(context.platform);
+  const profile = probeProfile(context.platform);
   if (host === undefined) {
-    const hosts = [...profile.probeHosts];
-    if (profile.probeInterfaceAddresses) {
+    const hosts = [...profile.hosts];
+    if (profile.interfaceAddresses) {
       for (const addresses of Object.values(networkInterfaces())) {
         for (const address of addresses ?? []) {
           const text =
@@ -58,6 +60,7 @@ async function hostsToProbe(host: string | undefined, context: { platform: NodeJ
   }
   if (host === 'localhost') return ['127.0.0.1', '::1'];
   if (isIP(host.split('%')[0] ?? '')) return [host];
+  const { lookup } = await import('node:dns/promises');
   const resolved = await lookup(host, { all: true });
   return resolved.map((entry) => entry.address);
 }
@@ -93,18 +96,24 @@ export async function probePort(
     throw new InvalidOptionError('host', 'host must be a non-empty string');
   }
   const context = contextFromOptions(valid);
-  const forcedAdapter = resolveAdapterName(valid.adapter, context.env);
+  const forcing = valid.adapter !== undefined || Boolean(context.env.PORTWARDEN_ADAPTER);
+  const forcedAdapter = forcing
+    ? (await loadSocketTable()).resolveAdapterName(valid.adapter, context.env)
+    : undefined;
   throwIfAborted(context.signal);
+  const profile = probeProfile(context.platform);
   const hosts = await hostsToProbe(valid.host, context);
-  const probes = await probeHosts(validPort, hosts, protocol);
+  const probes = await probeHosts(validPort, hosts, protocol, {
+    dualStackCoversAll: profile.dualStackCoversAll && valid.host === undefined,
+  });
   if (probes.some((probe) => probe.outcome === 'in-use')) {
     return { port: validPort, protocol, inUse: true, probes, decidedBy: 'bind', denied: false };
   }
   const denied = probes.some((probe) => probe.outcome === 'denied');
-  const profile = platformProfile(context.platform);
   if (!denied && !profile.confirmWithSocketTable) {
     return { port: validPort, protocol, inUse: false, probes, decidedBy: 'bind', denied: false };
   }
+  const { readSocketTable } = await loadSocketTable();
   const { rows } = await readSocketTable(
     { port: validPort, protocol, withoutOwners: true },
     context,

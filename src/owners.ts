@@ -1,15 +1,17 @@
-import createDebug from 'debug';
 import type { AdapterContext, SocketTableAdapter } from './adapters/types.ts';
 import { throwIfAborted } from './errors.ts';
+import { createLogger } from './log.ts';
 import { type CommonOptions, contextFromOptions } from './options.ts';
 import { platformProfile } from './platforms.ts';
 import { validateOptions, validatePort, validateProtocol } from './port.ts';
 import { probeHosts } from './probe.ts';
+import { probeProfile } from './probe-profiles.ts';
 import { lookupUserName } from './process/users.ts';
+import { holdsPort } from './rows.ts';
 import { readSocketTable, resolveAdapterName } from './socket-table.ts';
 import type { PortOwner, Protocol, SocketRow } from './types.ts';
 
-const debug = createDebug('portwarden:owners');
+const debug = createLogger('portwarden:owners');
 
 /** Options of {@link getProcessesOnPort}. */
 export interface GetProcessesOptions extends CommonOptions {
@@ -25,19 +27,6 @@ export interface PortInspection {
   /** Every row the adapter returned for the port (TIME_WAIT, clients, ...). */
   readonly rows: readonly SocketRow[];
   readonly adapter: string;
-}
-
-/**
- * Whether a row holds the port: a listening TCP socket, or any UDP socket bound to it.
- *
- * @example
- * ```ts
- * holdsPort(row, 3000, 'tcp'); // true for a LISTEN row on local port 3000
- * ```
- */
-export function holdsPort(row: SocketRow, port: number, protocol: Protocol): boolean {
-  if (row.protocol !== protocol || row.localPort !== port) return false;
-  return protocol === 'udp' || row.state === 'LISTEN';
 }
 
 /**
@@ -143,7 +132,7 @@ async function probeForHiddenOwner(
   context: AdapterContext,
   adapter: SocketTableAdapter,
 ): Promise<PortOwner | undefined> {
-  const results = await probeHosts(port, platformProfile(context.platform).probeHosts, protocol);
+  const results = await probeHosts(port, probeProfile(context.platform).hosts, protocol);
   const busy = results.find((result) => result.outcome === 'in-use');
   if (!busy) return undefined;
   debug(

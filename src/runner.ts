@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import createDebug from 'debug';
 import { AbortError, CommandNotFoundError, CommandTimeoutError } from './errors.ts';
+import { createLogger } from './log.ts';
 
-const debug = createDebug('portwarden:run');
+const debug = createLogger('portwarden:run');
 
 /** What a finished command gave back. Output is raw bytes: decoding is the parser's business. */
 export interface CommandResult {

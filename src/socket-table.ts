@@ -1,4 +1,3 @@
-import createDebug from 'debug';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './adapters/types.ts';
 import {
   AdapterUnavailableError,
@@ -7,10 +6,11 @@ import {
   PortwardenError,
   UnsupportedPlatformError,
 } from './errors.ts';
+import { createLogger } from './log.ts';
 import { FALLBACK_PLATFORM, knownAdapterNames, platformProfile } from './platforms.ts';
 import type { SocketRow } from './types.ts';
 
-const debug = createDebug('portwarden:socket-table');
+const debug = createLogger('portwarden:socket-table');
 
 /** The rows one adapter gave, and which adapter it was. */
 export interface SocketTable {

@@ -248,8 +248,14 @@ test('probePort tells which addresses were tried', LINUX, async () => {
   const probe = await probePort(port);
   assert.equal(probe.inUse, false);
   assert.equal(probe.decidedBy, 'bind');
-  assert.deepEqual(
-    probe.probes.map((entry) => entry.host),
-    ['::', '0.0.0.0', '127.0.0.1', '::1'],
-  );
+  // Linux: a free dual-stack `::` bind proves every address free, so one bind answers.
+  assert.deepEqual(probe.probes, [{ host: '::', outcome: 'free' }]);
+  // With a host, only that host is probed.
+  const local = await probePort(port, { host: '127.0.0.1' });
+  assert.deepEqual(local.probes, [{ host: '127.0.0.1', outcome: 'free' }]);
+  // Held on 127.0.0.1 only: the dual-stack `::` bind already conflicts.
+  const holder = await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+  const held = await probePort(port);
+  assert.deepEqual(held.probes, [{ host: '::', outcome: 'in-use' }]);
+  await holder.stop();
 });

@@ -1,11 +1,11 @@
-import createDebug from 'debug';
 import { CommandFailedError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { parseLsofFields } from '../parsers/lsof.ts';
 import type { SocketRow } from '../types.ts';
 import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:lsof');
+const debug = createLogger('portwarden:adapter:lsof');
 
 /**
  * The argument array `lsof` is run with for `query`: numeric hosts and ports (`-n -P`), no

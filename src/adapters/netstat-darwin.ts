@@ -1,12 +1,12 @@
-import createDebug from 'debug';
 import { CommandFailedError, UnsupportedPlatformError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { parseNetstatDarwin } from '../parsers/netstat-darwin.ts';
 import type { CommandRunner } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
 import { matchesQuery } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:netstat');
+const debug = createLogger('portwarden:adapter:netstat');
 
 /**
  * Runners whose `netstat` rejected `-l` (a macOS too old for it): they get `-anv` from then on.

@@ -1,5 +1,5 @@
-import createDebug from 'debug';
 import { CommandFailedError, CommandNotFoundError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { parseNetstatLinux } from '../parsers/netstat-linux.ts';
 import type { CommandResult } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
@@ -7,7 +7,7 @@ import { completeOwnersFromProc } from './procfs.ts';
 import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:netstat');
+const debug = createLogger('portwarden:adapter:netstat');
 
 /** net-tools translates its state words: run it untranslated. */
 const C_LOCALE = { LC_ALL: 'C', LANG: 'C' };

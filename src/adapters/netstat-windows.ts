@@ -1,5 +1,5 @@
-import createDebug from 'debug';
 import { CommandFailedError, UnsupportedPlatformError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import {
   decodeConsoleOutput,
   oemCodePageForLocale,
@@ -9,7 +9,7 @@ import type { SocketRow } from '../types.ts';
 import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:netstat');
+const debug = createLogger('portwarden:adapter:netstat');
 
 /**
  * Options for {@link createNetstatWindowsAdapter}.

@@ -1,4 +1,3 @@
-import createDebug from 'debug';
 import { familyOf, normalizeAddress } from '../address.ts';
 import {
   AbortError,
@@ -8,10 +7,11 @@ import {
   CommandTimeoutError,
   throwIfAborted,
 } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import type { Family, Protocol, SocketRow } from '../types.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:pid-port');
+const debug = createLogger('portwarden:adapter:pid-port');
 
 /** The part of pid-port's API this adapter uses (`portBindings` exists from pid-port 2.1). */
 interface PidPortApi {

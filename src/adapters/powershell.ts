@@ -1,17 +1,17 @@
-import createDebug from 'debug';
 import {
   CommandFailedError,
   CommandNotFoundError,
   UnparseableOutputError,
   UnsupportedPlatformError,
 } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { parsePowerShellTcp, parsePowerShellUdp } from '../parsers/powershell.ts';
 import { validatePort } from '../port.ts';
 import type { CommandResult } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:powershell');
+const debug = createLogger('portwarden:adapter:powershell');
 
 /** Windows PowerShell 5.1 first (always installed), then PowerShell 7. */
 const POWERSHELL_EXECUTABLES = ['powershell.exe', 'pwsh.exe'] as const;

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import createDebug from 'debug';
+import { createLogger } from '../log.ts';
 import { parseProcNet } from '../parsers/proc-net.ts';
 import type { Family, Protocol, RowOwner, SocketRow } from '../types.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:procfs');
+const debug = createLogger('portwarden:adapter:procfs');
 
 const SOURCES: readonly { file: string; protocol: Protocol; family: Family }[] = [
   { file: 'tcp', protocol: 'tcp', family: 'IPv4' },

@@ -1,12 +1,12 @@
-import createDebug from 'debug';
 import { CommandFailedError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { parseSs } from '../parsers/ss.ts';
 import type { CommandResult } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
 import { matchesQuery, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
-const debug = createDebug('portwarden:adapter:ss');
+const debug = createLogger('portwarden:adapter:ss');
 
 /** stderr of a tool that does not know one of the options it was given. */
 const REJECTED_OPTION = /invalid option|unrecognized option|unknown option/i;

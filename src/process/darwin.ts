@@ -1,9 +1,9 @@
-import createDebug from 'debug';
 import type { AdapterContext } from '../adapters/types.ts';
 import { CommandFailedError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import type { ProcessInfo, ProcessInfoSource } from './types.ts';
 
-const debug = createDebug('portwarden:process:darwin');
+const debug = createLogger('portwarden:process:darwin');
 
 /**
  * One line of `ps -o pid=,ppid=,uid=,user=,lstart=,comm=,args=` in the C locale: four numeric or

@@ -1,13 +1,13 @@
-import createDebug from 'debug';
 import { defaultConsoleCodePage } from '../adapters/netstat-windows.ts';
 import { runPowerShell } from '../adapters/powershell.ts';
 import type { AdapterContext } from '../adapters/types.ts';
 import { AbortError, CommandFailedError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { decodeConsoleOutput } from '../parsers/netstat-windows.ts';
 import { powerShellRecords } from '../parsers/powershell.ts';
 import type { ProcessInfo, ProcessInfoSource } from './types.ts';
 
-const debug = createDebug('portwarden:process:win32');
+const debug = createLogger('portwarden:process:win32');
 
 /**
  * The PowerShell script that reads `pids` from `Win32_Process`. Every pid is checked to be a

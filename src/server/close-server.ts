@@ -1,11 +1,11 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
-import createDebug from 'debug';
 import { PortwardenError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { validateMilliseconds, validateOptions } from '../port.ts';
 import { assertServer, openConnections, responsesInFlight } from './connections.ts';
 
-const debug = createDebug('portwarden:server');
+const debug = createLogger('portwarden:server');
 
 /** Options of {@link closeServer}. */
 export interface CloseServerOptions {

@@ -1,14 +1,14 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import createDebug from 'debug';
 import { InvalidOptionError, PortUnavailableError, throwIfAborted } from '../errors.ts';
 import { probePort } from '../in-use.ts';
+import { createLogger } from '../log.ts';
 import { type CommonOptions, contextFromOptions } from '../options.ts';
 import { validateMilliseconds, validateOptions, validatePort, validateProtocol } from '../port.ts';
 import { resolveAdapterName } from '../socket-table.ts';
 import type { Protocol } from '../types.ts';
 
-const debug = createDebug('portwarden:server');
+const debug = createLogger('portwarden:server');
 
 /** Options of {@link findFreePort}. */
 export interface FindFreePortOptions extends CommonOptions {

@@ -1,6 +1,6 @@
 import type { AddressInfo, Server } from 'node:net';
-import createDebug from 'debug';
 import { InvalidOptionError, PortUnavailableError, throwIfAborted } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { validateOptions } from '../port.ts';
 import { runFreePort } from '../stop/ensure-free.ts';
 import { backoff, sleep } from '../stop/timing.ts';
@@ -8,7 +8,7 @@ import type { EnsureFreeOptions, FreePortReport } from '../stop/types.ts';
 import { validateFreeOptions } from '../stop/validate.ts';
 import { assertServer } from './connections.ts';
 
-const debug = createDebug('portwarden:server');
+const debug = createLogger('portwarden:server');
 
 // The helpers around listen() live in small modules of their own; this module gathers them.
 export { DEFAULT_LOCK_FOR, type FindFreePortOptions, findFreePort } from './find-free-port.ts';

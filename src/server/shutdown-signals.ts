@@ -1,13 +1,13 @@
 import type { Server } from 'node:net';
 import { constants } from 'node:os';
-import createDebug from 'debug';
 import { InvalidOptionError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { validateMilliseconds, validateOptions } from '../port.ts';
 import { validateSignalName } from '../stop/validate.ts';
 import { closeServer, DEFAULT_CLOSE_TIMEOUT } from './close-server.ts';
 import { assertServer } from './connections.ts';
 
-const debug = createDebug('portwarden:server');
+const debug = createLogger('portwarden:server');
 
 /**
  * The signals that ask a server to shut down, per platform: Ctrl+C (SIGINT), service managers and

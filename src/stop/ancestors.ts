@@ -1,8 +1,8 @@
-import createDebug from 'debug';
 import type { AdapterContext } from '../adapters/types.ts';
+import { createLogger } from '../log.ts';
 import { platformProfile } from '../platforms.ts';
 
-const debug = createDebug('portwarden:kill');
+const debug = createLogger('portwarden:kill');
 
 /** Deepest process tree walked; a longer chain is a loop in stale data. */
 const MAX_DEPTH = 128;

@@ -1,5 +1,5 @@
-import createDebug from 'debug';
 import { type PortProbe, probePort } from '../in-use.ts';
+import { createLogger } from '../log.ts';
 import { inspectPort } from '../owners.ts';
 import { readSocketTable } from '../socket-table.ts';
 import type { PortOwner } from '../types.ts';
@@ -16,7 +16,7 @@ import type {
 } from './types.ts';
 import { type FreeSettings, validateFreeOptions } from './validate.ts';
 
-const debug = createDebug('portwarden:free');
+const debug = createLogger('portwarden:free');
 
 /** First delay between bind probes while waiting for the port (doubled up to {@link PROBE_MAX}). */
 const PROBE_FIRST = 5;

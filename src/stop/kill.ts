@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createLogger } from '../log.ts';
 import { inspectPort } from '../owners.ts';
 import type { PortOwner } from '../types.ts';
 import { ancestorPids } from './ancestors.ts';
@@ -19,7 +19,7 @@ import type {
 } from './types.ts';
 import { type KillSettings, validateKillOptions } from './validate.ts';
 
-const debug = createDebug('portwarden:kill');
+const debug = createLogger('portwarden:kill');
 
 /** Test and embedding seams of the stop functions (not part of the public options). */
 export interface StopSeams {

@@ -1,12 +1,12 @@
-import createDebug from 'debug';
 import type { AdapterContext } from '../adapters/types.ts';
 import { throwIfAborted } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { createPosixSignaller, type ProcessSignaller } from './posix.ts';
 import type { StopOutcome, StopSettings, StopStrategy, StopTarget } from './strategies.ts';
 import { pollUntil } from './timing.ts';
 import type { StoppedProcess } from './types.ts';
 
-const debug = createDebug('portwarden:kill');
+const debug = createLogger('portwarden:kill');
 
 /** Tuning of {@link createPosixStrategy}; the defaults suit real use, tests shorten them. */
 export interface PosixStrategyOptions {

@@ -1,14 +1,14 @@
 import { constants } from 'node:os';
-import createDebug from 'debug';
 import type { AdapterContext } from '../adapters/types.ts';
 import { InvalidOptionError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { contextFromOptions } from '../options.ts';
 import { validateMilliseconds, validateOptions, validatePort, validateProtocol } from '../port.ts';
 import { resolveAdapterName } from '../socket-table.ts';
 import type { PortOwner, Protocol } from '../types.ts';
 import type { EnsureFreeOptions, KillOptions, StopProgress } from './types.ts';
 
-const debug = createDebug('portwarden:kill');
+const debug = createLogger('portwarden:kill');
 
 /**
  * Default milliseconds between the polite signal and SIGKILL.
