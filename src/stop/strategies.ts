@@ -2,6 +2,7 @@ import type { AdapterContext } from '../adapters/types.ts';
 import type { PortOwner } from '../types.ts';
 import { posixStrategy } from './posix-strategy.ts';
 import type { FailedKill, StopProgress, StoppedProcess } from './types.ts';
+import { windowsStrategy } from './win32-strategy.ts';
 
 /** One process to stop: its pid, the owner entry it was found as, and its identity then. */
 export interface StopTarget {
@@ -71,7 +72,7 @@ export interface StopStrategy {
  * ```
  */
 export const STOP_STRATEGIES: Readonly<Partial<Record<NodeJS.Platform, StopStrategy>>> = {
-  // win32: windowsStrategy, — taskkill via fkill, added with the Windows support.
+  win32: windowsStrategy,
 };
 
 /**

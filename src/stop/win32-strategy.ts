@@ -1,0 +1,482 @@
+/**
+ * Stopping processes on Windows with `taskkill`.
+ *
+ * ## Why taskkill through our command runner, and not the `fkill` package
+ *
+ * fkill (and the `taskkill` package under it) spawns `taskkill.exe` with its own `execa`, outside
+ * portwarden's {@link CommandRunner}. That has three consequences we do not accept:
+ * - the call cannot be replayed: the platform-emulation tests could not check which arguments
+ *   were used, nor feed back recorded success and failure texts;
+ * - it is not bounded by the context's timeout nor cancelled by the caller's AbortSignal;
+ * - its failure reporting is what DESIGN.md warns about: without `force`, fkill swallows
+ *   taskkill's exit status 255 and resolves as if the process had been stopped, it turns every
+ *   failure into one `AggregateError` message (no code to tell "access denied" from "not found"),
+ *   and it runs `/T` (the whole tree) unless told otherwise.
+ *
+ * So taskkill is run here directly, with a fixed argument array (`['/PID', '1234', '/F', '/T']`,
+ * never a shell line, never an image name) through `context.run`, and its own exit status and
+ * output decide what is reported — see {@link interpretTaskkill}.
+ *
+ * @module
+ */
+import { defaultConsoleCodePage } from '../adapters/netstat-windows.ts';
+import type { AdapterContext } from '../adapters/types.ts';
+import { AbortError, PortwardenError, throwIfAborted } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { decodeConsoleOutput } from '../parsers/netstat-windows.ts';
+import type { ProcessInfoSource } from '../process/types.ts';
+import { win32ProcessInfo } from '../process/win32.ts';
+import type { CommandRunner } from '../runner.ts';
+import type { StopOutcome, StopSettings, StopStrategy, StopTarget } from './strategies.ts';
+import { pollUntil } from './timing.ts';
+import type { StoppedProcess } from './types.ts';
+
+const debug = createLogger('portwarden:kill');
+
+/**
+ * The Windows system message for ERROR_ACCESS_DENIED, which taskkill prints as its "Reason:", in
+ * common display languages. Only these make a failure `'EPERM'`; an access denial in a language
+ * not listed is still a failure (`'ERR_TASKKILL_FAILED'`, with taskkill's text), never a success.
+ */
+const ACCESS_DENIED = [
+  /access is denied/i, // en
+  /zugriff verweigert/i, // de
+  /acc[eè]s refus[eé]/i, // fr
+  /acceso denegado/i, // es
+  /accesso negato/i, // it
+  /acesso negado/i, // pt
+  /toegang is geweigerd/i, // nl
+  /odmowa dost[eę]pu/i, // pl
+  /отказано в доступе/i, // ru
+  /拒绝访问/, // zh-CN
+  /存取被拒/, // zh-TW
+  /アクセスが拒否されました/, // ja
+  /액세스가 거부되었습니다/, // ko
+] as const;
+
+/** taskkill's exit status when no process matched (`ERROR: The process "1234" not found.`). */
+const EXIT_NOT_FOUND = 128;
+
+/**
+ * Options of {@link taskkillArguments} and {@link interpretTaskkill}.
+ *
+ * @example
+ * ```ts
+ * const options: TaskkillOptions = {force: true, tree: false}; // taskkill /PID <pid> /F
+ * ```
+ */
+export interface TaskkillOptions {
+  /** `/F`: terminate at once instead of asking the process to close. */
+  readonly force?: boolean;
+  /** `/T`: the process and every process it started. */
+  readonly tree?: boolean;
+}
+
+/**
+ * The fixed argument array of one taskkill call: `/PID <pid>`, then `/F` (force) and `/T`
+ * (tree). The pid is checked to be a positive integer first; nothing else is variable.
+ *
+ * @example
+ * ```ts
+ * taskkillArguments(1234);                          // ['/PID', '1234']
+ * taskkillArguments(1234, {force: true, tree: true}); // ['/PID', '1234', '/F', '/T']
+ * ```
+ */
+export function taskkillArguments(pid: number, options: TaskkillOptions = {}): string[] {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new RangeError(`Invalid pid ${String(pid)}`);
+  const args = ['/PID', String(pid)];
+  if (options.force) args.push('/F');
+  if (options.tree) args.push('/T');
+  return args;
+}
+
+/**
+ * What one taskkill call says about the process it was asked to stop.
+ *
+ * @example
+ * ```ts
+ * const verdict: TaskkillVerdict = {kind: 'failed', code: 'EPERM', message: 'Cannot stop pid 1234: access is denied ...'};
+ * ```
+ */
+export type TaskkillVerdict =
+  /** The request was delivered (polite) or the process was terminated (`/F`). */
+  | { readonly kind: 'sent' }
+  /** No such process (exit status 128): it exited before the request. */
+  | { readonly kind: 'gone' }
+  /**
+   * A polite request that taskkill could not make ("This process can only be terminated forcefully
+   * (with /F option)": a console process without a window): only `/F` can end it.
+   */
+  | { readonly kind: 'refused'; readonly message: string }
+  /** taskkill failed: `'EPERM'` for an access denial, `'ERR_TASKKILL_FAILED'` for anything else. */
+  | {
+      readonly kind: 'failed';
+      readonly code: 'EPERM' | 'ERR_TASKKILL_FAILED';
+      readonly message: string;
+    };
+
+/** The first integer in a line (the pid a taskkill SUCCESS line is about). */
+function firstNumber(line: string): number | undefined {
+  const match = /\b([0-9]+)\b/.exec(line);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Decides truthfully what a finished taskkill call means for `pid`, from its exit status first
+ * and its (decoded) output second. taskkill prints SUCCESS lines on stdout and ERROR lines on
+ * stderr, in the display language; its exit status is 0 only when every process it was asked
+ * about succeeded.
+ *
+ * - exit status 0 → `sent` (in any language — the status decides, not the word "SUCCESS");
+ * - a non-zero status with failures on stderr, but a stdout (success) line whose first number is
+ *   `pid` → `sent` (with `/T`, the process itself was handled and a process of its tree failed;
+ *   the failure is logged);
+ * - exit status 128 (`ERROR: The process "1234" not found.`) → `gone`;
+ * - the access-denied reason (`Reason: Access is denied.`, `Ursache: Zugriff verweigert`, ...)
+ *   → `failed` `'EPERM'`;
+ * - without `/F` (`options.force`), a reason that names the `/F` option ("This process can only be terminated
+ *   forcefully (with /F option).") → `refused`;
+ * - anything else → `failed` `'ERR_TASKKILL_FAILED'`, with taskkill's text in the message.
+ *
+ * @example
+ * ```ts
+ * interpretTaskkill(1234, {}, {
+ *   exitCode: 1,
+ *   stdout: '',
+ *   stderr: 'ERROR: The process with PID 1234 could not be terminated.\r\nReason: Access is denied.\r\n',
+ * });
+ * // {kind: 'failed', code: 'EPERM', message: 'Cannot stop pid 1234: access is denied ...'}
+ * ```
+ */
+export function interpretTaskkill(
+  pid: number,
+  options: TaskkillOptions,
+  result: { readonly exitCode: number | null; readonly stdout: string; readonly stderr: string },
+): TaskkillVerdict {
+  if (result.exitCode === 0) return { kind: 'sent' };
+  const lines = (text: string) =>
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+  // taskkill reports each process on its own line, successes on stdout and failures on stderr.
+  const failures = lines(result.stderr);
+  if (
+    failures.length > 0 &&
+    lines(result.stdout).some((line) => firstNumber(line) === pid && !failures.includes(line))
+  ) {
+    return { kind: 'sent' };
+  }
+  if (result.exitCode === EXIT_NOT_FOUND) return { kind: 'gone' };
+  const said = [...lines(result.stderr), ...lines(result.stdout)].join(' ').slice(0, 500);
+  const command = `taskkill ${taskkillArguments(pid, options).join(' ')}`;
+  if (ACCESS_DENIED.some((pattern) => pattern.test(said))) {
+    return {
+      kind: 'failed',
+      code: 'EPERM',
+      message: `Cannot stop pid ${pid}: access is denied (a process of another user, a service or an elevated process; run as administrator) — ${command}: ${said}`,
+    };
+  }
+  if (!options.force && /\/F\b/i.test(said)) {
+    return { kind: 'refused', message: said };
+  }
+  return {
+    kind: 'failed',
+    code: 'ERR_TASKKILL_FAILED',
+    message: `${command} failed with exit status ${result.exitCode}${said ? `: ${said}` : ''}`,
+  };
+}
+
+/**
+ * Runs taskkill for `pid` through the context's runner (its timeout, abort signal and
+ * environment) and interprets the result. A runner error (taskkill missing, hanging) is an
+ * `'ERR_TASKKILL_FAILED'` failure whose message names the runner's code
+ * (`ERR_COMMAND_NOT_FOUND`, `ERR_COMMAND_TIMEOUT`); an {@link AbortError} is rethrown.
+ */
+async function runTaskkill(
+  pid: number,
+  options: { force: boolean; tree: boolean },
+  context: AdapterContext,
+): Promise<TaskkillVerdict> {
+  const args = taskkillArguments(pid, options);
+  let result: Awaited<ReturnType<CommandRunner>>;
+  try {
+    result = await context.run('taskkill', args, {
+      timeout: context.timeout,
+      env: context.env,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof AbortError) throw error;
+    const code = error instanceof PortwardenError ? error.code : 'ERR_TASKKILL_FAILED';
+    return {
+      kind: 'failed',
+      code: 'ERR_TASKKILL_FAILED',
+      message: `taskkill ${args.join(' ')} could not run (${code}): ${(error as Error).message}`,
+    };
+  }
+  const codePage = defaultConsoleCodePage();
+  const stdout = decodeConsoleOutput(result.stdout, codePage);
+  const stderr = decodeConsoleOutput(result.stderr, codePage);
+  debug(
+    'taskkill %o: exit %s, stdout %o, stderr %o',
+    args,
+    result.exitCode,
+    stdout.trim(),
+    stderr.trim(),
+  );
+  return interpretTaskkill(pid, options, { exitCode: result.exitCode, stdout, stderr });
+}
+
+/**
+ * Whether `pid` exists: `process.kill(pid, 0)` (on Windows, libuv opens the process and checks
+ * that it has not exited — no subprocess). EPERM (a process we may not open) counts as alive;
+ * only ESRCH is "gone".
+ *
+ * @example
+ * ```ts
+ * isProcessAlive(4); // true on Windows (System), though we may not open it
+ * ```
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Tuning and seams of {@link createWindowsStrategy}; the defaults suit real use.
+ *
+ * @example
+ * ```ts
+ * const options: WindowsStrategyOptions = {killWait: 500, pollMax: 20};
+ * ```
+ */
+export interface WindowsStrategyOptions {
+  /** Liveness check. Default {@link isProcessAlive}. */
+  readonly isAlive?: (pid: number) => boolean;
+  /** Where the identity (CreationDate) comes from. Default `win32ProcessInfo` (CIM, else tasklist). */
+  readonly processInfo?: ProcessInfoSource;
+  /** Milliseconds to wait for the exit after `/F` before reporting `'ETIMEDOUT'`. Default 2000. */
+  readonly killWait?: number;
+  /** First delay between liveness checks, doubled up to `pollMax`. Default 5. */
+  readonly pollFirst?: number;
+  /** Longest delay between liveness checks. Default 10. */
+  readonly pollMax?: number;
+}
+
+/** The result of trying one taskkill call, after the identity check. */
+type SendResult =
+  | TaskkillVerdict
+  | { readonly kind: 'reused' }
+  | { readonly kind: 'unverified'; readonly message: string };
+
+/**
+ * Builds the Windows stopping strategy (`'taskkill'`; pids 0 — System Idle Process — and 4 —
+ * System — are never stopped). For each process:
+ *
+ * 1. polite: `taskkill /PID <pid>` (`/T` added with the `tree` option), which asks the process to
+ *    close (WM_CLOSE to its windows); `force` skips this step;
+ * 2. liveness checks with backoff (`process.kill(pid, 0)`, no subprocess) during the grace period;
+ * 3. forced: `taskkill /PID <pid> /F` (plus `/T`), then a short wait for the exit.
+ *
+ * A polite request taskkill cannot make — "This process can only be terminated forcefully (with
+ * /F option)", the usual answer for a console program such as `node` without a window — or one
+ * that fails for a reason not recognised is not a failure: nothing reached the process, so there
+ * is nothing to wait for, and `/F` follows at once; its verdict is final. An access denial is
+ * final at once (`/F` needs the same right): `failed` with `'EPERM'`, never success.
+ *
+ * Before **every** taskkill the process identity — its CreationDate, read through
+ * `Get-CimInstance Win32_Process` — is compared with the one captured when the owner was found:
+ * a pid that now belongs to another process is never passed to taskkill. Where the creation date
+ * cannot be read (PowerShell missing: tasklist gives image names only) the pid is stopped
+ * unchecked and the report says `identityVerified: false`.
+ *
+ * The report names the steps `'taskkill'` and `'taskkill /F'` (`'taskkill /T'`,
+ * `'taskkill /F /T'` with `tree`) where POSIX names signals. Failure codes: `'EPERM'` (access
+ * denied), `'ERR_TASKKILL_FAILED'` (any other taskkill failure, or taskkill could not run; the
+ * message carries taskkill's own text), `'ETIMEDOUT'`, `'ERR_IDENTITY_UNVERIFIED'` (as on POSIX).
+ *
+ * @example
+ * ```ts
+ * // Replay taskkill in a test and shorten the waits:
+ * const strategy = createWindowsStrategy({killWait: 500, isAlive: (pid) => alive.has(pid)});
+ * await runKill(validateKillOptions(3000, {context: {platform: 'win32', run: replay}}), {strategy});
+ * ```
+ */
+export function createWindowsStrategy(options: WindowsStrategyOptions = {}): StopStrategy {
+  const isAlive = options.isAlive ?? isProcessAlive;
+  const processInfo = options.processInfo ?? win32ProcessInfo;
+  const killWait = options.killWait ?? 2000;
+  const poll = { first: options.pollFirst ?? 5, max: options.pollMax ?? 10 };
+
+  /** The CreationDate of the process at `pid`: `undefined` when gone, `null` when unreadable. */
+  const identity = async (
+    pid: number,
+    context: AdapterContext,
+  ): Promise<string | null | undefined> => {
+    if (!isAlive(pid)) return undefined;
+    try {
+      const startTime = (await processInfo([pid], context)).get(pid)?.startTime;
+      if (startTime) return startTime;
+    } catch (error) {
+      if (error instanceof AbortError) throw error;
+      debug('pid %d: cannot read its creation date: %s', pid, (error as Error).message);
+    }
+    return isAlive(pid) ? null : undefined;
+  };
+
+  return {
+    name: 'taskkill',
+    systemPids: [0, 4],
+    async stop(target: StopTarget, settings: StopSettings): Promise<StopOutcome> {
+      const { pid, owner } = target;
+      const { context, tree } = settings;
+      const politeLabel = tree ? 'taskkill /T' : 'taskkill';
+      const forcedLabel = tree ? 'taskkill /F /T' : 'taskkill /F';
+      const steps: string[] = [];
+      let started = 0;
+      let expected = target.startTime;
+      if (expected === null) {
+        const now = await identity(pid, context);
+        if (now === undefined)
+          return { kind: 'gone', pid, reason: 'exited before it was signalled' };
+        expected = now;
+      }
+      const identityVerified = expected !== null;
+      if (!identityVerified) debug('pid %d: no creation date readable, stopping it unchecked', pid);
+
+      const record = (step: string | null, pidReused = false): StoppedProcess => ({
+        pid,
+        name: owner.name,
+        commandLine: owner.commandLine,
+        signals: [...steps],
+        signal: step,
+        elapsedMs: Math.round(performance.now() - started),
+        pidReused,
+        identityVerified,
+      });
+      const failed = (code: string, message: string): StopOutcome => {
+        settings.progress({ type: 'failed', pid, code, message });
+        debug('pid %d: failed %s: %s', pid, code, message);
+        return {
+          kind: 'failed',
+          failure: { pid, code, message },
+          process: steps.length > 0 ? record(null) : null,
+        };
+      };
+      const stopped = (step: string, pidReused = false): StopOutcome => {
+        const process = record(step, pidReused);
+        settings.progress({ type: 'exited', pid, signal: step, elapsedMs: process.elapsedMs });
+        debug(
+          'pid %d: gone after %s in %d ms%s',
+          pid,
+          step,
+          process.elapsedMs,
+          pidReused ? ' (pid reused)' : '',
+        );
+        return { kind: 'stopped', process };
+      };
+
+      const send = async (force: boolean): Promise<SendResult> => {
+        const now = await identity(pid, context);
+        if (now === undefined) return { kind: 'gone' };
+        if (expected !== null) {
+          if (now === null) {
+            return {
+              kind: 'unverified',
+              message: `pid ${pid} is alive but its creation date cannot be read: not stopped (${force ? forcedLabel : politeLabel}), it cannot be told from a new process that reused the pid`,
+            };
+          }
+          if (now !== expected) {
+            debug('pid %d: created %s, expected %s: pid reused, not stopped', pid, now, expected);
+            return { kind: 'reused' };
+          }
+        }
+        throwIfAborted(settings.signal);
+        const verdict = await runTaskkill(pid, { force, tree }, context);
+        if (verdict.kind === 'sent') {
+          const label = force ? forcedLabel : politeLabel;
+          if (steps.length === 0) started = performance.now();
+          steps.push(label);
+          settings.progress({ type: 'signal', pid, signal: label, owner });
+          debug('pid %d (%s): %s done', pid, owner.name ?? '?', label);
+        }
+        return verdict;
+      };
+
+      // As on POSIX: the grace period ends at the call's deadline; the wait after /F may run up
+      // to 100 ms past it, so a process ended right at the deadline is still seen gone.
+      const waitGone = (ms: number, afterKill = false) => {
+        const now = performance.now();
+        const end = afterKill
+          ? now + Math.min(ms, Math.max(100, settings.deadline - now))
+          : Math.min(now + ms, settings.deadline);
+        return pollUntil(() => !isAlive(pid), end, { ...poll, signal: settings.signal });
+      };
+      const goneBefore = (result: { readonly kind: 'gone' | 'reused' }): StopOutcome => ({
+        kind: 'gone',
+        pid,
+        reason:
+          result.kind === 'gone'
+            ? 'exited before it was signalled'
+            : 'exited before it was signalled; its pid now belongs to another process',
+      });
+
+      if (!settings.force) {
+        const polite = await send(false);
+        if (polite.kind === 'gone' || polite.kind === 'reused') return goneBefore(polite);
+        if (polite.kind === 'unverified') return failed('ERR_IDENTITY_UNVERIFIED', polite.message);
+        if (polite.kind === 'failed' && polite.code === 'EPERM')
+          return failed(polite.code, polite.message);
+        if (polite.kind === 'sent') {
+          if (await waitGone(settings.gracePeriod)) return stopped(politeLabel);
+          if (performance.now() >= settings.deadline) {
+            return failed(
+              'ETIMEDOUT',
+              `pid ${pid} was still running when the time to wait ran out (${politeLabel} done, grace period not over)`,
+            );
+          }
+        } else {
+          // Refused ("only forcefully"), or failed for a reason not recognised (a translation):
+          // nothing reached the process, so /F follows at once and its verdict is final.
+          debug('pid %d: polite taskkill did not reach it (%s): forcing', pid, polite.message);
+        }
+      }
+      const forced = await send(true);
+      if (steps.length > 0) {
+        // The polite request was delivered: the process is gone after it, whatever /F says.
+        if (forced.kind === 'gone') return stopped(politeLabel);
+        if (forced.kind === 'reused') return stopped(politeLabel, true);
+      } else if (forced.kind === 'gone' || forced.kind === 'reused') {
+        return goneBefore(forced);
+      }
+      if (forced.kind === 'unverified') return failed('ERR_IDENTITY_UNVERIFIED', forced.message);
+      if (forced.kind === 'failed') return failed(forced.code, forced.message);
+      if (forced.kind === 'refused') return failed('ERR_TASKKILL_FAILED', forced.message);
+      if (await waitGone(killWait, true)) return stopped(forcedLabel);
+      // Before calling it stuck: maybe the pid changed hands while we waited.
+      const now = await identity(pid, context);
+      if (now === undefined) return stopped(forcedLabel);
+      if (expected !== null && now !== null && now !== expected) return stopped(forcedLabel, true);
+      return failed(
+        'ETIMEDOUT',
+        `pid ${pid} is still running ${killWait} ms after ${forcedLabel} (a process being debugged, or stuck in a driver?)`,
+      );
+    },
+  };
+}
+
+/**
+ * The default Windows strategy (real taskkill through the context's runner, real liveness checks,
+ * default timings). Registered as `STOP_STRATEGIES.win32`.
+ *
+ * @example
+ * ```ts
+ * windowsStrategy.systemPids; // [0, 4]
+ * ```
+ */
+export const windowsStrategy: StopStrategy = createWindowsStrategy();
