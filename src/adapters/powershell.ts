@@ -5,7 +5,11 @@ import {
   UnsupportedPlatformError,
 } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { parsePowerShellTcp, parsePowerShellUdp } from '../parsers/powershell.ts';
+import {
+  parsePowerShellTcp,
+  parsePowerShellUdp,
+  powerShellRecords,
+} from '../parsers/powershell.ts';
 import { validatePort } from '../port.ts';
 import type { CommandResult } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
@@ -122,7 +126,8 @@ export function splitPowerShellSections(text: string): { tcp?: string; udp?: str
  * The `powershell` adapter (Windows): `Get-NetTCPConnection` / `Get-NetUDPEndpoint` for the port,
  * as JSON, in one PowerShell process (Windows PowerShell 5.1, or pwsh when it is missing). States
  * come as numbers, not translated words. It fails (and the socket table falls through to netstat)
- * when PowerShell or the NetTCPIP module is missing or the WMI repository is broken. Slower to
+ * when PowerShell or the NetTCPIP module is missing, the WMI repository is broken, or the rows
+ * have no `OwningProcess` (Windows Server 2012 R2). Slower to
  * start than netstat (~0.5 s).
  *
  * @example
@@ -160,6 +165,16 @@ export const powershellAdapter: SocketTableAdapter = {
         'powershell',
         'the output lacks the section markers of the script',
       );
+    }
+    for (const section of [sections.tcp, sections.udp]) {
+      if (section && powerShellRecords(section).some((record) => record.OwningProcess == null)) {
+        // Windows Server 2012 R2 has no OwningProcess: its owners would all look hidden, while
+        // `netstat -ano` names them. Fall through instead of answering with less than we can.
+        throw new UnparseableOutputError(
+          'powershell',
+          'Get-NetTCPConnection gives no OwningProcess on this Windows (Server 2012 R2?)',
+        );
+      }
     }
     const rows = [
       ...(sections.tcp ? parsePowerShellTcp(sections.tcp) : []),

@@ -64,11 +64,12 @@ export interface StopStrategy {
 
 /**
  * The stopping strategy per platform. POSIX platforms (Linux, macOS, the BSDs) use
- * {@link DEFAULT_STOP_STRATEGY}; a `win32` entry (taskkill through fkill) belongs here.
+ * {@link DEFAULT_STOP_STRATEGY}; Windows uses taskkill through the command runner
+ * (src/stop/win32-strategy.ts).
  *
  * @example
  * ```ts
- * STOP_STRATEGIES.win32?.name; // 'taskkill' once the Windows strategy is added
+ * STOP_STRATEGIES.win32?.name; // 'taskkill'
  * ```
  */
 export const STOP_STRATEGIES: Readonly<Partial<Record<NodeJS.Platform, StopStrategy>>> = {

@@ -337,6 +337,18 @@ describe('PowerShell adapter (all outputs BUILT: no real capture exists)', () =>
     assert.deepEqual(splitPowerShellSections('#portwarden-tcp\r\n[]\r\n'), { tcp: '[]' });
   });
 
+  test('no OwningProcess (Server 2012 R2, built input): the adapter fails so netstat answers', async () => {
+    const json = fixture('built/win32/tcp-no-owningprocess-2012r2.json').toString('utf8');
+    const run = replay(() => ({ stdout: Buffer.from(`#portwarden-tcp\r\n${json}\r\n`) }));
+    await assert.rejects(
+      powershellAdapter.read(
+        { port: 1433, protocol: 'tcp' },
+        createContext({ platform: 'win32', run }),
+      ),
+      { code: 'ERR_UNPARSEABLE_OUTPUT', message: /OwningProcess/ },
+    );
+  });
+
   test('powershell.exe missing: pwsh.exe; both missing: CommandNotFoundError', async () => {
     const pwshOnly = replay((file) =>
       file === 'pwsh.exe'

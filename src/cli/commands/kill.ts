@@ -200,7 +200,15 @@ export async function runStop(invocation: StopInvocation, io: CliIO): Promise<Ex
       : {}),
     ...(status ? { onProgress: (event: StopProgress) => status.progress(port, event) } : {}),
   });
-  const signal = invocation.force ? 'SIGKILL' : (invocation.signal ?? 'SIGTERM');
+  // What a dry run says it would send: signals on POSIX, taskkill's steps on Windows.
+  const signal =
+    io.platform === 'win32'
+      ? invocation.force
+        ? 'taskkill /F'
+        : 'taskkill'
+      : invocation.force
+        ? 'SIGKILL'
+        : (invocation.signal ?? 'SIGTERM');
   const protocol = invocation.protocol;
 
   let outcomes: PortOutcome[];
