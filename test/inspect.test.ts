@@ -10,14 +10,14 @@ import {
 } from '../src/index.ts';
 import { platformProfile } from '../src/platforms.ts';
 import {
-  freePort,
+  canSwitchUser,
+  getTestPort,
   type Holder,
   runAsNobody,
   startClient,
-  startForkedHolders,
-  startNodeHolder,
+  startHolder,
   startPythonHolder,
-} from './helpers/live.ts';
+} from './helpers/holders.ts';
 
 const holders: Holder[] = [];
 after(async () => {
@@ -55,13 +55,13 @@ const LISTENER_KINDS = [
 describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', LINUX, () => {
   for (const kind of LISTENER_KINDS) {
     test(kind.label, async (t) => {
-      const port = await freePort();
+      const port = await getTestPort();
       let holder: Holder;
       try {
         holder = await hold(
           kind.kind === 'python'
             ? startPythonHolder({ port, host: kind.host })
-            : startNodeHolder({ port, host: kind.host, ipv6Only: kind.kind === 'node-v6only' }),
+            : startHolder({ port, host: kind.host, ipv6Only: kind.kind === 'node-v6only' }),
         );
       } catch (error) {
         if (kind.host === '192.0.2.2') {
@@ -94,7 +94,7 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
         );
         assert.match(
           owner?.commandLine ?? '',
-          kind.kind === 'python' ? /python3? -c/ : /-e/,
+          kind.kind === 'python' ? /python3? -c/ : /holder\.mjs/,
           `command line via ${adapter}`,
         );
         assert.equal(owner?.user, 'root');
@@ -108,16 +108,16 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
   }
 
   test('a specific-address listener does not make another address busy', async () => {
-    const port = await freePort();
-    await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+    const port = await getTestPort();
+    await hold(startHolder({ port, host: '127.0.0.1' }));
     assert.equal(await isPortInUse(port, { host: '::1' }), false);
     assert.equal(await isPortInUse(port, { host: '127.0.0.1' }), true);
     assert.equal(await isPortInUse(port, { host: 'localhost' }), true);
   });
 
   test('UDP: bound sockets with protocol udp, not seen as TCP', async () => {
-    const port = await freePort();
-    const holder = await hold(startNodeHolder({ port, host: '127.0.0.1', protocol: 'udp' }));
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port, host: '127.0.0.1', protocol: 'udp' }));
     assert.equal(await isPortInUse(port, { protocol: 'udp' }), true);
     assert.equal(await isPortInUse(port), false, 'TCP is free');
     for (const adapter of ADAPTERS) {
@@ -136,8 +136,8 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
   });
 
   test('a parent and two forked children sharing one socket: all three pids', async () => {
-    const port = await freePort();
-    const holder = await hold(startForkedHolders({ port, host: '127.0.0.1' }));
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
     assert.equal(holder.pids.length, 3);
     for (const adapter of ADAPTERS) {
       const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
@@ -150,8 +150,8 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
   });
 
   test('a connected client is not an owner', async () => {
-    const port = await freePort();
-    const server = await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+    const port = await getTestPort();
+    const server = await hold(startHolder({ port, host: '127.0.0.1' }));
     const client = await hold(startClient({ port, host: '127.0.0.1' }));
     for (const adapter of ADAPTERS) {
       const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
@@ -163,7 +163,7 @@ describe('live listeners: isPortInUse and getProcessesOnPort with every adapter'
 
 describe('TIME_WAIT', LINUX, () => {
   test('server-side TIME_WAIT rows: reported, but the port is free for Node', async () => {
-    const port = await freePort();
+    const port = await getTestPort();
     const server = createServer((socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     // The server closes first, so the TIME_WAIT rows sit on the server's port.
@@ -194,7 +194,7 @@ describe('TIME_WAIT', LINUX, () => {
   });
 
   test('no TIME_WAIT on an unused port', async () => {
-    const port = await freePort();
+    const port = await getTestPort();
     assert.equal(await checkPortTimeWait(port), false);
     const info = await getTimeWaitInfo(port);
     assert.deepEqual([info.timeWait, info.nodeCanListen, info.listening], [0, true, false]);
@@ -203,7 +203,7 @@ describe('TIME_WAIT', LINUX, () => {
 
 describe("another user's listener, seen from nobody", ROOT, () => {
   const script = `
-const [entry, port, privileged] = process.argv.slice(2);
+const { PW_ENTRY: entry, PW_PORT: port, PW_PRIVILEGED: privileged } = process.env;
 const pw = await import(entry);
 const result = {};
 for (const adapter of ['procfs', undefined]) {
@@ -220,12 +220,15 @@ console.log(JSON.stringify(result));
 `;
 
   test('hidden owner: pid null with the socket uid, and in use', async () => {
-    const port = await freePort();
-    await hold(startNodeHolder({ port, host: '0.0.0.0' }));
+    const port = await getTestPort();
+    await hold(startHolder({ port, host: '0.0.0.0' }));
     // A privileged port held by root: nobody's bind gets EACCES, the socket table decides.
     const privileged = 900 + Math.floor(Math.random() * 50) * 2;
-    await hold(startNodeHolder({ port: privileged, host: '127.0.0.1' }));
-    const { stdout, stderr, code } = await runAsNobody(script, [String(port), String(privileged)]);
+    await hold(startHolder({ port: privileged, host: '127.0.0.1' }));
+    const { stdout, stderr, code } = await runAsNobody(script, {
+      PW_PORT: String(port),
+      PW_PRIVILEGED: String(privileged),
+    });
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout);
     for (const key of ['procfs', 'default']) {
@@ -244,7 +247,7 @@ console.log(JSON.stringify(result));
 });
 
 test('probePort tells which addresses were tried', LINUX, async () => {
-  const port = await freePort();
+  const port = await getTestPort();
   const probe = await probePort(port);
   assert.equal(probe.inUse, false);
   assert.equal(probe.decidedBy, 'bind');
@@ -254,7 +257,7 @@ test('probePort tells which addresses were tried', LINUX, async () => {
   const local = await probePort(port, { host: '127.0.0.1' });
   assert.deepEqual(local.probes, [{ host: '127.0.0.1', outcome: 'free' }]);
   // Held on 127.0.0.1 only: the dual-stack `::` bind already conflicts.
-  const holder = await hold(startNodeHolder({ port, host: '127.0.0.1' }));
+  const holder = await hold(startHolder({ port, host: '127.0.0.1' }));
   const held = await probePort(port);
   assert.deepEqual(held.probes, [{ host: '::', outcome: 'in-use' }]);
   await holder.stop();

@@ -7,7 +7,7 @@ import { procfsAdapter, scanSocketOwners } from '../../src/adapters/procfs.ts';
 import { createContext } from '../../src/context.ts';
 import { getProcessesOnPort, isPortInUse } from '../../src/index.ts';
 import { linuxProcessInfo, parseProcStat, readLinuxProcess } from '../../src/process/linux.ts';
-import { freePort, type Holder, startForkedHolders } from '../helpers/live.ts';
+import { getTestPort, type Holder, startHolder } from '../helpers/holders.ts';
 
 /** Live tests read this machine's /proc: Linux only. */
 const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
@@ -97,8 +97,8 @@ const holders: Holder[] = [];
 after(async () => Promise.all(holders.map((holder) => holder.stop())));
 
 test('with an empty PATH the procfs adapter alone still finds every owner', LINUX, async () => {
-  const port = await freePort();
-  const holder = await startForkedHolders({ port, host: '127.0.0.1' });
+  const port = await getTestPort();
+  const holder = await startHolder({ port, host: '127.0.0.1', children: 2 });
   holders.push(holder);
   const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
   const owners = await getProcessesOnPort(port, { context: { env: { PATH: emptyPath } } });

@@ -24,12 +24,10 @@ import {
   getTestPort,
   type Holder,
   hasPython,
-  pidAlive,
   REPO_ROOT,
   type ScriptResult,
   startHolder,
   startPythonHolder,
-  waitForLine,
 } from '../helpers/holders.ts';
 
 const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -107,49 +105,6 @@ function canListen(port: number, host: string): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
-}
-
-async function udpHolder(port: number): Promise<Holder> {
-  const source = `const s=require('dgram').createSocket('udp4');s.bind(${port},'127.0.0.1',()=>console.log('ready'))`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForLine(child, /^ready/);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const pid = child.pid as number;
-  return {
-    pid,
-    pids: [pid],
-    child,
-    exited,
-    alive: () => pidAlive(pid),
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-/** A node listener on `::` with `ipv6Only: true` (IPv4 on the port stays free). */
-async function ipv6OnlyHolder(port: number): Promise<Holder> {
-  const source = `require('net').createServer().listen({port:${port},host:'::',ipv6Only:true},()=>console.log('ready'))`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForLine(child, /^ready/);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const pid = child.pid as number;
-  return {
-    pid,
-    pids: [pid],
-    child,
-    exited,
-    alive: () => pidAlive(pid),
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
 
 const ME = userInfo().username;
@@ -377,7 +332,10 @@ describe('who', LINUX, () => {
     const text = await cli(['who', String(port)]);
     assert.equal(text.code, 0);
     assert.match(text.stdout, new RegExp(`Port ${port}/tcp: free`));
-    assert.match(text.stdout, /connections: \d+ TIME_WAIT \(server-side TIME_WAIT does not stop a Node server\)/);
+    assert.match(
+      text.stdout,
+      /connections: \d+ TIME_WAIT \(server-side TIME_WAIT does not stop a Node server\)/,
+    );
   });
 });
 
@@ -414,7 +372,9 @@ describe('check', LINUX, () => {
     for (const host of ['127.0.0.1', '0.0.0.0', '::1', '::', ':: (IPv6 only)']) {
       const port = await getTestPort();
       const holder = await hold(
-        host === ':: (IPv6 only)' ? ipv6OnlyHolder(port) : startHolder({ port, host }),
+        host === ':: (IPv6 only)'
+          ? startHolder({ port, host: '::', ipv6Only: true })
+          : startHolder({ port, host }),
       );
       const quick = await cli(['check', String(port)]);
       const full = await cli(['check', String(port), '--adapter', 'procfs']);
@@ -425,7 +385,7 @@ describe('check', LINUX, () => {
       assert.equal(after.code, 0, `free again after the ${host} holder exited`);
     }
     const port = await getTestPort();
-    await hold(udpHolder(port));
+    await hold(startHolder({ port, protocol: 'udp' }));
     assert.equal((await cli(['check', String(port), '--protocol', 'udp'])).code, 1);
     assert.equal(
       (await cli(['check', String(port), '--protocol', 'udp', '--adapter', 'procfs'])).code,

@@ -42,6 +42,10 @@ export interface HolderOptions {
   readonly children?: number;
   /** Children react to SIGTERM like this. Default: like the parent. */
   readonly childrenOnSigterm?: TermBehaviour;
+  /** `'udp'`: a bound `dgram` socket instead of a TCP listener (no children). Default `'tcp'`. */
+  readonly protocol?: 'tcp' | 'udp';
+  /** With host `'::'`: an IPv6-only listener (no dual stack). Default `false`. */
+  readonly ipv6Only?: boolean;
 }
 
 /** A started process (a holder, a client) and how to get rid of it. */
@@ -61,6 +65,7 @@ export interface Holder {
 
 const HOLDER_SOURCE = `
 import { fork } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 const config = JSON.parse(process.argv[2]);
 const behave = (mode, delay) => {
@@ -80,10 +85,18 @@ if (config.role === 'child') {
   behave(config.onSigterm, config.exitDelay);
   const hosts = Array.isArray(config.host) ? config.host : [config.host];
   const servers = hosts.map((host) => {
+    if (config.protocol === 'udp') {
+      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      return new Promise((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(config.port, host, () => resolve(socket));
+      });
+    }
     const server = keep(createServer());
+    const ipv6Only = host === '::' && (config.ipv6Only || hosts.length > 1);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ port: config.port, host, ipv6Only: host === '::' && hosts.length > 1 }, () => resolve(server));
+      server.listen({ port: config.port, host, ipv6Only }, () => resolve(server));
     });
   });
   const [server] = await Promise.all(servers);
@@ -258,8 +271,9 @@ function makeHolder(child: ChildProcess, pids: readonly number[]): Holder {
 }
 
 /**
- * Starts a node process listening on `host:port` and resolves once it (and its forked children,
- * which hold the same socket) are ready. `onSigterm` chooses how it reacts to SIGTERM.
+ * Starts a node process listening on `host:port` (TCP, or a bound UDP socket with
+ * `protocol: 'udp'`) and resolves once it (and its forked children, which hold the same socket)
+ * are ready. `onSigterm` chooses how it reacts to SIGTERM.
  *
  * @example
  * ```ts
@@ -275,6 +289,8 @@ export async function startHolder(options: HolderOptions): Promise<Holder> {
     exitDelay: options.exitDelay ?? 0,
     children: options.children ?? 0,
     childrenOnSigterm: options.childrenOnSigterm ?? options.onSigterm ?? 'exit',
+    protocol: options.protocol ?? 'tcp',
+    ipv6Only: options.ipv6Only ?? false,
   };
   const child = spawn(process.execPath, [holderScriptPath(), JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'pipe'],
