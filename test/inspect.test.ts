@@ -34,9 +34,7 @@ const ADAPTERS = platformProfile('linux').adapters.map((adapter) => adapter.name
 /** These tests start real holders and read this machine's socket table: Linux only. */
 const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
 /** Inspecting as `nobody` needs root to start the holders and setpriv to drop privileges. */
-const ROOT = {
-  skip: (process.platform !== 'linux' || process.getuid?.() !== 0) && 'needs root on Linux',
-};
+const ROOT = { skip: !canSwitchUser && 'needs root and setpriv on Linux' };
 
 const LISTENER_KINDS = [
   { label: 'node on 127.0.0.1', host: '127.0.0.1', kind: 'node', family: 'IPv4' },
