@@ -21,15 +21,14 @@
  */
 import { defaultConsoleCodePage } from '../adapters/netstat-windows.ts';
 import type { AdapterContext } from '../adapters/types.ts';
-import { AbortError, PortwardenError, throwIfAborted } from '../errors.ts';
+import { AbortError, PortwardenError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { decodeConsoleOutput } from '../parsers/netstat-windows.ts';
 import type { ProcessInfoSource } from '../process/types.ts';
 import { win32ProcessInfo } from '../process/win32.ts';
 import type { CommandRunner } from '../runner.ts';
+import { StopSession } from './session.ts';
 import type { StopOutcome, StopSettings, StopStrategy, StopTarget } from './strategies.ts';
-import { pollUntil } from './timing.ts';
-import type { StoppedProcess } from './types.ts';
 
 const debug = createLogger('portwarden:kill');
 
@@ -333,109 +332,41 @@ export function createWindowsStrategy(options: WindowsStrategyOptions = {}): Sto
     name: 'taskkill',
     systemPids: [0, 4],
     async stop(target: StopTarget, settings: StopSettings): Promise<StopOutcome> {
-      const { pid, owner } = target;
+      const { pid } = target;
       const { context, tree } = settings;
       const politeLabel = tree ? 'taskkill /T' : 'taskkill';
       const forcedLabel = tree ? 'taskkill /F /T' : 'taskkill /F';
-      const steps: string[] = [];
-      let started = 0;
-      let expected = target.startTime;
-      if (expected === null) {
-        const now = await identity(pid, context);
-        if (now === undefined)
-          return { kind: 'gone', pid, reason: 'exited before it was signalled' };
-        expected = now;
-      }
-      const identityVerified = expected !== null;
-      if (!identityVerified) debug('pid %d: no creation date readable, stopping it unchecked', pid);
-
-      const record = (step: string | null, pidReused = false): StoppedProcess => ({
-        pid,
-        name: owner.name,
-        commandLine: owner.commandLine,
-        signals: [...steps],
-        signal: step,
-        elapsedMs: Math.round(performance.now() - started),
-        pidReused,
-        identityVerified,
+      const session = await StopSession.open(target, settings, {
+        identity: (candidate) => identity(candidate, context),
+        isAlive,
+        poll,
+        identityName: 'creation date',
       });
-      const failed = (code: string, message: string): StopOutcome => {
-        settings.progress({ type: 'failed', pid, code, message });
-        debug('pid %d: failed %s: %s', pid, code, message);
-        return {
-          kind: 'failed',
-          failure: { pid, code, message },
-          process: steps.length > 0 ? record(null) : null,
-        };
-      };
-      const stopped = (step: string, pidReused = false): StopOutcome => {
-        const process = record(step, pidReused);
-        settings.progress({ type: 'exited', pid, signal: step, elapsedMs: process.elapsedMs });
-        debug(
-          'pid %d: gone after %s in %d ms%s',
-          pid,
-          step,
-          process.elapsedMs,
-          pidReused ? ' (pid reused)' : '',
-        );
-        return { kind: 'stopped', process };
-      };
+      if (!(session instanceof StopSession)) return session;
 
       const send = async (force: boolean): Promise<SendResult> => {
-        const now = await identity(pid, context);
-        if (now === undefined) return { kind: 'gone' };
-        if (expected !== null) {
-          if (now === null) {
-            return {
-              kind: 'unverified',
-              message: `pid ${pid} is alive but its creation date cannot be read: not stopped (${force ? forcedLabel : politeLabel}), it cannot be told from a new process that reused the pid`,
-            };
-          }
-          if (now !== expected) {
-            debug('pid %d: created %s, expected %s: pid reused, not stopped', pid, now, expected);
-            return { kind: 'reused' };
-          }
-        }
-        throwIfAborted(settings.signal);
+        const label = force ? forcedLabel : politeLabel;
+        const check = await session.checkIdentity(label);
+        if (check.kind !== 'same') return check;
         const verdict = await runTaskkill(pid, { force, tree }, context);
-        if (verdict.kind === 'sent') {
-          const label = force ? forcedLabel : politeLabel;
-          if (steps.length === 0) started = performance.now();
-          steps.push(label);
-          settings.progress({ type: 'signal', pid, signal: label, owner });
-          debug('pid %d (%s): %s done', pid, owner.name ?? '?', label);
-        }
+        if (verdict.kind === 'sent') session.noteSent(label);
         return verdict;
       };
 
-      // As on POSIX: the grace period ends at the call's deadline; the wait after /F may run up
-      // to 100 ms past it, so a process ended right at the deadline is still seen gone.
-      const waitGone = (ms: number, afterKill = false) => {
-        const now = performance.now();
-        const end = afterKill
-          ? now + Math.min(ms, Math.max(100, settings.deadline - now))
-          : Math.min(now + ms, settings.deadline);
-        return pollUntil(() => !isAlive(pid), end, { ...poll, signal: settings.signal });
-      };
-      const goneBefore = (result: { readonly kind: 'gone' | 'reused' }): StopOutcome => ({
-        kind: 'gone',
-        pid,
-        reason:
-          result.kind === 'gone'
-            ? 'exited before it was signalled'
-            : 'exited before it was signalled; its pid now belongs to another process',
-      });
-
       if (!settings.force) {
         const polite = await send(false);
-        if (polite.kind === 'gone' || polite.kind === 'reused') return goneBefore(polite);
-        if (polite.kind === 'unverified') return failed('ERR_IDENTITY_UNVERIFIED', polite.message);
-        if (polite.kind === 'failed' && polite.code === 'EPERM')
-          return failed(polite.code, polite.message);
+        if (polite.kind === 'gone' || polite.kind === 'reused')
+          return session.goneBefore(polite.kind);
+        if (polite.kind === 'unverified') {
+          return session.failed('ERR_IDENTITY_UNVERIFIED', polite.message);
+        }
+        if (polite.kind === 'failed' && polite.code === 'EPERM') {
+          return session.failed(polite.code, polite.message);
+        }
         if (polite.kind === 'sent') {
-          if (await waitGone(settings.gracePeriod)) return stopped(politeLabel);
-          if (performance.now() >= settings.deadline) {
-            return failed(
+          if (await session.waitGone(settings.gracePeriod)) return session.stopped(politeLabel);
+          if (session.pastDeadline()) {
+            return session.failed(
               'ETIMEDOUT',
               `pid ${pid} was still running when the time to wait ran out (${politeLabel} done, grace period not over)`,
             );
@@ -447,24 +378,22 @@ export function createWindowsStrategy(options: WindowsStrategyOptions = {}): Sto
         }
       }
       const forced = await send(true);
-      if (steps.length > 0) {
+      if (session.steps.length > 0 && forced.kind !== 'sent') {
         // The polite request was delivered: the process is gone after it, whatever /F says.
-        if (forced.kind === 'gone') return stopped(politeLabel);
-        if (forced.kind === 'reused') return stopped(politeLabel, true);
+        if (forced.kind === 'gone') return session.stopped(politeLabel);
+        if (forced.kind === 'reused') return session.stopped(politeLabel, true);
       } else if (forced.kind === 'gone' || forced.kind === 'reused') {
-        return goneBefore(forced);
+        return session.goneBefore(forced.kind);
       }
-      if (forced.kind === 'unverified') return failed('ERR_IDENTITY_UNVERIFIED', forced.message);
-      if (forced.kind === 'failed') return failed(forced.code, forced.message);
-      if (forced.kind === 'refused') return failed('ERR_TASKKILL_FAILED', forced.message);
-      if (await waitGone(killWait, true)) return stopped(forcedLabel);
+      if (forced.kind === 'unverified')
+        return session.failed('ERR_IDENTITY_UNVERIFIED', forced.message);
+      if (forced.kind === 'failed') return session.failed(forced.code, forced.message);
+      if (forced.kind === 'refused') return session.failed('ERR_TASKKILL_FAILED', forced.message);
+      if (await session.waitGone(killWait, true)) return session.stopped(forcedLabel);
       // Before calling it stuck: maybe the pid changed hands while we waited.
-      const now = await identity(pid, context);
-      if (now === undefined) return stopped(forcedLabel);
-      if (expected !== null && now !== null && now !== expected) return stopped(forcedLabel, true);
-      return failed(
-        'ETIMEDOUT',
-        `pid ${pid} is still running ${killWait} ms after ${forcedLabel} (a process being debugged, or stuck in a driver?)`,
+      return session.afterForced(
+        forcedLabel,
+        `is still running ${killWait} ms after ${forcedLabel} (a process being debugged, or stuck in a driver?)`,
       );
     },
   };
