@@ -1,9 +1,9 @@
-import { CommandFailedError, UnsupportedPlatformError } from '../errors.ts';
+import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseNetstatDarwin } from '../parsers/netstat-darwin.ts';
 import type { CommandRunner } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
-import { matchesQuery } from './shared.ts';
+import { matchesQuery, requirePlatform } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createLogger('portwarden:adapter:netstat');
@@ -66,12 +66,7 @@ export const netstatDarwinAdapter: SocketTableAdapter = {
   name: 'netstat',
   listsHiddenSockets: true,
   async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
-    if (context.platform !== 'darwin') {
-      throw new UnsupportedPlatformError(
-        context.platform,
-        `The macOS netstat adapter does not read ${context.platform}'s netstat`,
-      );
-    }
+    requirePlatform(context, 'darwin', 'macOS netstat');
     const protocols: Protocol[] = query.protocol ? [query.protocol] : ['tcp', 'udp'];
     const tables = await Promise.all(protocols.map((protocol) => readProtocol(protocol, context)));
     const rows = tables.flat().filter((row) => matchesQuery(row, query));

@@ -1,4 +1,4 @@
-import { CommandFailedError, UnsupportedPlatformError } from '../errors.ts';
+import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import {
   decodeConsoleOutput,
@@ -6,7 +6,7 @@ import {
   parseNetstatWindows,
 } from '../parsers/netstat-windows.ts';
 import type { SocketRow } from '../types.ts';
-import { matchesQuery, toolRunOptions } from './shared.ts';
+import { matchesQuery, requirePlatform, toolRunOptions } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createLogger('portwarden:adapter:netstat');
@@ -64,12 +64,7 @@ export function createNetstatWindowsAdapter(
     name: 'netstat',
     listsHiddenSockets: true,
     async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
-      if (context.platform !== 'win32') {
-        throw new UnsupportedPlatformError(
-          context.platform,
-          `The Windows netstat adapter does not read ${context.platform}'s netstat`,
-        );
-      }
+      requirePlatform(context, 'win32', 'Windows netstat');
       const result = await context.run('netstat', ['-ano'], toolRunOptions(context));
       const codePage = options.codePage ?? defaultConsoleCodePage();
       if (result.exitCode !== 0) {

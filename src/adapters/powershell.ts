@@ -1,9 +1,4 @@
-import {
-  CommandFailedError,
-  CommandNotFoundError,
-  UnparseableOutputError,
-  UnsupportedPlatformError,
-} from '../errors.ts';
+import { CommandFailedError, CommandNotFoundError, UnparseableOutputError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import {
   parsePowerShellTcp,
@@ -13,6 +8,7 @@ import {
 import { validatePort } from '../port.ts';
 import type { CommandResult } from '../runner.ts';
 import type { Protocol, SocketRow } from '../types.ts';
+import { requirePlatform } from './shared.ts';
 import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
 
 const debug = createLogger('portwarden:adapter:powershell');
@@ -141,12 +137,7 @@ export const powershellAdapter: SocketTableAdapter = {
   listsHiddenSockets: true,
   async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
     const script = powerShellSocketScript(query.port, query.protocol, query.includeRemote === true);
-    if (context.platform !== 'win32') {
-      throw new UnsupportedPlatformError(
-        context.platform,
-        'Get-NetTCPConnection exists only on Windows',
-      );
-    }
+    requirePlatform(context, 'win32', 'PowerShell Get-NetTCPConnection');
     const result = await runPowerShell(script, context);
     if (result.exitCode !== 0) {
       throw new CommandFailedError(

@@ -1,3 +1,4 @@
+import { UnsupportedPlatformError } from '../errors.ts';
 import type { RunOptions } from '../runner.ts';
 import type { SocketRow } from '../types.ts';
 import type { AdapterContext, SocketQuery } from './types.ts';
@@ -33,4 +34,26 @@ export function toolRunOptions(context: AdapterContext, extraEnv?: NodeJS.Proces
     env: extraEnv ? { ...context.env, ...extraEnv } : context.env,
     ...(context.signal ? { signal: context.signal } : {}),
   };
+}
+
+/**
+ * Throws {@link UnsupportedPlatformError} unless the context serves `platform`: an adapter for one
+ * OS's tool never runs another OS's namesake (macOS `netstat -anv` is not Windows `netstat -ano`).
+ *
+ * @example
+ * ```ts
+ * requirePlatform(context, 'darwin', 'macOS netstat');
+ * ```
+ */
+export function requirePlatform(
+  context: AdapterContext,
+  platform: NodeJS.Platform,
+  source: string,
+): void {
+  if (context.platform !== platform) {
+    throw new UnsupportedPlatformError(
+      context.platform,
+      `The ${source} adapter reads ${platform}'s tool, not ${context.platform}'s`,
+    );
+  }
 }
