@@ -3,27 +3,32 @@ import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { after, describe, test } from 'node:test';
 import { isPortInUse, waitForPort } from '../src/index.ts';
+// The examples stop real processes and use POSIX signals: LINUX_ONLY.
 import {
   collect,
   getTestPort,
-  type Holder,
   hasPython,
+  LINUX_ONLY,
   pidAlive,
   spawnTs,
   startHolder,
+  trackHolders,
   waitForLine,
 } from './helpers/holders.ts';
 
-/** The examples stop real processes and use POSIX signals: Linux. */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
-
-const started: Holder[] = [];
 const children: ChildProcess[] = [];
-after(async () => {
+after(() => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(started.map((h) => h.stop()));
 });
+const hold = trackHolders();
+
+/** Spawns an example with tsx (SIGKILLed after the file if still running); `result` is its end. */
+function runExample(file: string, args: readonly string[]) {
+  const child = spawnTs(file, args);
+  children.push(child);
+  return { child, result: collect(child) };
+}
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -39,14 +44,11 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
-describe('examples/http-server.ts', LINUX, () => {
+describe('examples/http-server.ts', LINUX_ONLY, () => {
   test('frees the port from an old holder, serves, and /shutdown exits 0 and releases the port', async () => {
     const port = await getTestPort();
-    const old = await startHolder({ port, onSigterm: 'exit', exitDelay: 100 });
-    started.push(old);
-    const child = spawnTs('examples/http-server.ts', [String(port)]);
-    children.push(child);
-    const result = collect(child);
+    const old = await hold(startHolder({ port, onSigterm: 'exit', exitDelay: 100 }));
+    const { child, result } = runExample('examples/http-server.ts', [String(port)]);
     await waitForLine(child, /^listening on http:\/\/127\.0\.0\.1:\d+/);
     assert.equal((await old.exited).code, 0, 'the old holder was stopped politely');
     const hello = await get(port, '/');
@@ -61,9 +63,7 @@ describe('examples/http-server.ts', LINUX, () => {
 
   test('SIGTERM lets a slow request finish, then exits 0', async () => {
     const port = await getTestPort();
-    const child = spawnTs('examples/http-server.ts', [String(port)]);
-    children.push(child);
-    const result = collect(child);
+    const { child, result } = runExample('examples/http-server.ts', [String(port)]);
     await waitForLine(child, /^listening on/);
     const slow = get(port, '/slow');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -75,9 +75,7 @@ describe('examples/http-server.ts', LINUX, () => {
 
   test('a second SIGINT exits at once with 130', async () => {
     const port = await getTestPort();
-    const child = spawnTs('examples/http-server.ts', [String(port)]);
-    children.push(child);
-    const result = collect(child);
+    const { child, result } = runExample('examples/http-server.ts', [String(port)]);
     await waitForLine(child, /^listening on/);
     get(port, '/slow').catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -90,11 +88,10 @@ describe('examples/http-server.ts', LINUX, () => {
   });
 });
 
-describe('examples/start-server.ts', LINUX, () => {
+describe('examples/start-server.ts', LINUX_ONLY, () => {
   test('frees the port, says what it stopped, starts the server, forwards SIGTERM', async () => {
     const port = await getTestPort();
-    const old = await startHolder({ port, onSigterm: 'exit', exitDelay: 100 });
-    started.push(old);
+    const old = await hold(startHolder({ port, onSigterm: 'exit', exitDelay: 100 }));
     // python3's http.server when there is one; a node server otherwise (the same flow).
     const command = hasPython
       ? []
@@ -104,9 +101,7 @@ describe('examples/start-server.ts', LINUX, () => {
           "require('http').createServer((q, r) => r.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')",
           '{port}',
         ];
-    const child = spawnTs('examples/start-server.ts', [String(port), ...command]);
-    children.push(child);
-    const result = collect(child);
+    const { child, result } = runExample('examples/start-server.ts', [String(port), ...command]);
     const stoppedLine = await waitForLine(child, /^stopped pid \d+/);
     assert.match(
       stoppedLine,
@@ -128,9 +123,8 @@ describe('examples/start-server.ts', LINUX, () => {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
       // This test process is an ancestor of the script: it is never stopped.
-      const child = spawnTs('examples/start-server.ts', [String(port)]);
-      children.push(child);
-      const { code, stderr, stdout } = await collect(child);
+      const { result } = runExample('examples/start-server.ts', [String(port)]);
+      const { code, stderr, stdout } = await result;
       assert.equal(code, 1);
       assert.match(stderr, /still taken \(self\)/);
       assert.match(stdout, /left alone: .*ancestor/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   checkPortTimeWait,
   getProcessesOnPort,
@@ -9,30 +9,22 @@ import {
   probePort,
 } from '../src/index.ts';
 import { platformProfile } from '../src/platforms.ts';
+// The live tests start real holders and read this machine's socket table: LINUX_ONLY.
 import {
   canSwitchUser,
   getTestPort,
   type Holder,
+  LINUX_ONLY,
   runAsNobody,
   startClient,
   startHolder,
   startPythonHolder,
+  trackHolders,
 } from './helpers/holders.ts';
 
-const holders: Holder[] = [];
-after(async () => {
-  await Promise.all(holders.map((holder) => holder.stop()));
-});
-
-async function hold(start: Promise<Holder>): Promise<Holder> {
-  const holder = await start;
-  holders.push(holder);
-  return holder;
-}
+const hold = trackHolders();
 
 const ADAPTERS = platformProfile('linux').adapters.map((adapter) => adapter.name);
-/** These tests start real holders and read this machine's socket table: Linux only. */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
 /** Inspecting as `nobody` needs root to start the holders and setpriv to drop privileges. */
 const ROOT = { skip: !canSwitchUser && 'needs root and setpriv on Linux' };
 
@@ -50,116 +42,120 @@ const LISTENER_KINDS = [
   },
 ] as const;
 
-describe('live listeners: isPortInUse and getProcessesOnPort with every adapter', LINUX, () => {
-  for (const kind of LISTENER_KINDS) {
-    test(kind.label, async (t) => {
-      const port = await getTestPort();
-      let holder: Holder;
-      try {
-        holder = await hold(
-          kind.kind === 'python'
-            ? startPythonHolder({ port, host: kind.host })
-            : startHolder({ port, host: kind.host, ipv6Only: kind.kind === 'node-v6only' }),
-        );
-      } catch (error) {
-        if (kind.host === '192.0.2.2') {
-          t.skip(`no interface address 192.0.2.2 here: ${(error as Error).message}`);
-          return;
+describe(
+  'live listeners: isPortInUse and getProcessesOnPort with every adapter',
+  LINUX_ONLY,
+  () => {
+    for (const kind of LISTENER_KINDS) {
+      test(kind.label, async (t) => {
+        const port = await getTestPort();
+        let holder: Holder;
+        try {
+          holder = await hold(
+            kind.kind === 'python'
+              ? startPythonHolder({ port, host: kind.host })
+              : startHolder({ port, host: kind.host, ipv6Only: kind.kind === 'node-v6only' }),
+          );
+        } catch (error) {
+          if (kind.host === '192.0.2.2') {
+            t.skip(`no interface address 192.0.2.2 here: ${(error as Error).message}`);
+            return;
+          }
+          throw error;
         }
-        throw error;
-      }
-      assert.equal(await isPortInUse(port), true, 'in use without host');
-      assert.equal(await isPortInUse(String(port)), true, 'port as a string');
-      assert.equal(await isPortInUse(port, { host: kind.host }), true, 'in use on its own host');
+        assert.equal(await isPortInUse(port), true, 'in use without host');
+        assert.equal(await isPortInUse(String(port)), true, 'port as a string');
+        assert.equal(await isPortInUse(port, { host: kind.host }), true, 'in use on its own host');
+        for (const adapter of ADAPTERS) {
+          const owners = await getProcessesOnPort(port, { adapter });
+          assert.deepEqual(
+            owners.map((owner) => [
+              owner.pid,
+              owner.family,
+              owner.address,
+              owner.state,
+              owner.protocol,
+            ]),
+            [[holder.pid, kind.family, kind.host, 'LISTEN', 'tcp']],
+            `adapter ${adapter}`,
+          );
+          const [owner] = owners;
+          assert.equal(
+            owner?.name,
+            kind.kind === 'python' ? 'python3' : 'node',
+            `name via ${adapter}`,
+          );
+          assert.match(
+            owner?.commandLine ?? '',
+            kind.kind === 'python' ? /python3? -c/ : /holder\.mjs/,
+            `command line via ${adapter}`,
+          );
+          assert.equal(owner?.user, 'root');
+          assert.match(owner?.startTime ?? '', /^[0-9]+$/);
+          assert.equal(owner?.adapter, adapter);
+        }
+        await holder.stop();
+        assert.equal(await isPortInUse(port), false, 'free after the holder stopped');
+        assert.deepEqual(await getProcessesOnPort(port), []);
+      });
+    }
+
+    test('a specific-address listener does not make another address busy', async () => {
+      const port = await getTestPort();
+      await hold(startHolder({ port, host: '127.0.0.1' }));
+      assert.equal(await isPortInUse(port, { host: '::1' }), false);
+      assert.equal(await isPortInUse(port, { host: '127.0.0.1' }), true);
+      assert.equal(await isPortInUse(port, { host: 'localhost' }), true);
+    });
+
+    test('UDP: bound sockets with protocol udp, not seen as TCP', async () => {
+      const port = await getTestPort();
+      const holder = await hold(startHolder({ port, host: '127.0.0.1', protocol: 'udp' }));
+      assert.equal(await isPortInUse(port, { protocol: 'udp' }), true);
+      assert.equal(await isPortInUse(port), false, 'TCP is free');
       for (const adapter of ADAPTERS) {
-        const owners = await getProcessesOnPort(port, { adapter });
+        const owners = await getProcessesOnPort(port, { protocol: 'udp', adapter });
         assert.deepEqual(
-          owners.map((owner) => [
-            owner.pid,
-            owner.family,
-            owner.address,
-            owner.state,
-            owner.protocol,
-          ]),
-          [[holder.pid, kind.family, kind.host, 'LISTEN', 'tcp']],
+          owners.map((owner) => [owner.pid, owner.protocol, owner.address, owner.state]),
+          [[holder.pid, 'udp', '127.0.0.1', 'BOUND']],
           `adapter ${adapter}`,
         );
-        const [owner] = owners;
-        assert.equal(
-          owner?.name,
-          kind.kind === 'python' ? 'python3' : 'node',
-          `name via ${adapter}`,
+        assert.deepEqual(
+          await getProcessesOnPort(port, { adapter }),
+          [],
+          `no TCP owner via ${adapter}`,
         );
-        assert.match(
-          owner?.commandLine ?? '',
-          kind.kind === 'python' ? /python3? -c/ : /holder\.mjs/,
-          `command line via ${adapter}`,
-        );
-        assert.equal(owner?.user, 'root');
-        assert.match(owner?.startTime ?? '', /^[0-9]+$/);
-        assert.equal(owner?.adapter, adapter);
       }
-      await holder.stop();
-      assert.equal(await isPortInUse(port), false, 'free after the holder stopped');
-      assert.deepEqual(await getProcessesOnPort(port), []);
     });
-  }
 
-  test('a specific-address listener does not make another address busy', async () => {
-    const port = await getTestPort();
-    await hold(startHolder({ port, host: '127.0.0.1' }));
-    assert.equal(await isPortInUse(port, { host: '::1' }), false);
-    assert.equal(await isPortInUse(port, { host: '127.0.0.1' }), true);
-    assert.equal(await isPortInUse(port, { host: 'localhost' }), true);
-  });
+    test('a parent and two forked children sharing one socket: all three pids', async () => {
+      const port = await getTestPort();
+      const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
+      assert.equal(holder.pids.length, 3);
+      for (const adapter of ADAPTERS) {
+        const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
+        assert.deepEqual(
+          pids,
+          [...holder.pids].sort((a, b) => a - b),
+          `adapter ${adapter}`,
+        );
+      }
+    });
 
-  test('UDP: bound sockets with protocol udp, not seen as TCP', async () => {
-    const port = await getTestPort();
-    const holder = await hold(startHolder({ port, host: '127.0.0.1', protocol: 'udp' }));
-    assert.equal(await isPortInUse(port, { protocol: 'udp' }), true);
-    assert.equal(await isPortInUse(port), false, 'TCP is free');
-    for (const adapter of ADAPTERS) {
-      const owners = await getProcessesOnPort(port, { protocol: 'udp', adapter });
-      assert.deepEqual(
-        owners.map((owner) => [owner.pid, owner.protocol, owner.address, owner.state]),
-        [[holder.pid, 'udp', '127.0.0.1', 'BOUND']],
-        `adapter ${adapter}`,
-      );
-      assert.deepEqual(
-        await getProcessesOnPort(port, { adapter }),
-        [],
-        `no TCP owner via ${adapter}`,
-      );
-    }
-  });
+    test('a connected client is not an owner', async () => {
+      const port = await getTestPort();
+      const server = await hold(startHolder({ port, host: '127.0.0.1' }));
+      const client = await hold(startClient({ port, host: '127.0.0.1' }));
+      for (const adapter of ADAPTERS) {
+        const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
+        assert.deepEqual(pids, [server.pid], `adapter ${adapter}`);
+        assert.ok(!pids.includes(client.pid));
+      }
+    });
+  },
+);
 
-  test('a parent and two forked children sharing one socket: all three pids', async () => {
-    const port = await getTestPort();
-    const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
-    assert.equal(holder.pids.length, 3);
-    for (const adapter of ADAPTERS) {
-      const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
-      assert.deepEqual(
-        pids,
-        [...holder.pids].sort((a, b) => a - b),
-        `adapter ${adapter}`,
-      );
-    }
-  });
-
-  test('a connected client is not an owner', async () => {
-    const port = await getTestPort();
-    const server = await hold(startHolder({ port, host: '127.0.0.1' }));
-    const client = await hold(startClient({ port, host: '127.0.0.1' }));
-    for (const adapter of ADAPTERS) {
-      const pids = (await getProcessesOnPort(port, { adapter })).map((owner) => owner.pid);
-      assert.deepEqual(pids, [server.pid], `adapter ${adapter}`);
-      assert.ok(!pids.includes(client.pid));
-    }
-  });
-});
-
-describe('TIME_WAIT', LINUX, () => {
+describe('TIME_WAIT', LINUX_ONLY, () => {
   test('server-side TIME_WAIT rows: reported, but the port is free for Node', async () => {
     const port = await getTestPort();
     const server = createServer((socket) => socket.end());
@@ -244,7 +240,7 @@ console.log(JSON.stringify(result));
   });
 });
 
-test('probePort tells which addresses were tried', LINUX, async () => {
+test('probePort tells which addresses were tried', LINUX_ONLY, async () => {
   const port = await getTestPort();
   const probe = await probePort(port);
   assert.equal(probe.inUse, false);

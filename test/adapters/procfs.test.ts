@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { procfsAdapter, scanSocketOwners } from '../../src/adapters/procfs.ts';
 import { createContext } from '../../src/context.ts';
 import { getProcessesOnPort, isPortInUse } from '../../src/index.ts';
 import { linuxProcessInfo, parseProcStat, readLinuxProcess } from '../../src/process/linux.ts';
-import { getTestPort, type Holder, startHolder } from '../helpers/holders.ts';
+// The live tests read this machine's /proc: LINUX_ONLY.
+import { getTestPort, LINUX_ONLY, startHolder, trackHolders } from '../helpers/holders.ts';
 
-/** Live tests read this machine's /proc: Linux only. */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+const hold = trackHolders();
 /** The fixture tree's fd entries are symlinks, which a Windows checkout may not have. */
 const TREE = { skip: process.platform === 'win32' && 'fixture symlinks' };
 
@@ -85,7 +85,7 @@ test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => 
   assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
 });
 
-test('this process, read live from /proc', LINUX, async () => {
+test('this process, read live from /proc', LINUX_ONLY, async () => {
   const info = (await linuxProcessInfo([process.pid], createContext())).get(process.pid);
   assert.equal(info?.pid, process.pid);
   assert.equal(info?.ppid, process.ppid);
@@ -93,22 +93,22 @@ test('this process, read live from /proc', LINUX, async () => {
   assert.ok(info?.argv?.includes(process.argv[1] ?? ''), 'argv from cmdline');
 });
 
-const holders: Holder[] = [];
-after(async () => Promise.all(holders.map((holder) => holder.stop())));
-
-test('with an empty PATH the procfs adapter alone still finds every owner', LINUX, async () => {
-  const port = await getTestPort();
-  const holder = await startHolder({ port, host: '127.0.0.1', children: 2 });
-  holders.push(holder);
-  const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
-  const owners = await getProcessesOnPort(port, { context: { env: { PATH: emptyPath } } });
-  assert.deepEqual(
-    owners.map((owner) => owner.pid),
-    [...holder.pids].sort((a, b) => a - b),
-  );
-  assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
-  assert.equal(await isPortInUse(port, { context: { env: { PATH: emptyPath } } }), true);
-});
+test(
+  'with an empty PATH the procfs adapter alone still finds every owner',
+  LINUX_ONLY,
+  async () => {
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
+    const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
+    const owners = await getProcessesOnPort(port, { context: { env: { PATH: emptyPath } } });
+    assert.deepEqual(
+      owners.map((owner) => owner.pid),
+      [...holder.pids].sort((a, b) => a - b),
+    );
+    assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
+    assert.equal(await isPortInUse(port, { context: { env: { PATH: emptyPath } } }), true);
+  },
+);
 
 test('the owner scan stops early only when nothing is wanted', TREE, () => {
   const scan = scanSocketOwners(new Set(), '/proc');

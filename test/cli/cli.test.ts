@@ -17,22 +17,26 @@ import {
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+// The live suites read /proc-backed owner details (names, users, command lines): LINUX_ONLY.
 import {
+  AS_NOBODY,
+  canListen,
   canSwitchUser,
   collect,
   getTestPort,
   type Holder,
   hasPython,
+  LINUX_ONLY,
+  nobodyCanRead,
   REPO_ROOT,
   type ScriptResult,
   startHolder,
   startPythonHolder,
+  trackHolders,
 } from '../helpers/holders.ts';
 
 const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-/** The live suites read /proc-backed owner details (names, users, command lines): Linux only. */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
 const ESC = '\u001B';
 
 function newestMtime(dir: string): number {
@@ -59,16 +63,7 @@ before(() => {
   assert.ok(existsSync(MAIN), 'npm run build must produce dist/cli/main.js');
 });
 
-const holders: Holder[] = [];
-after(async () => {
-  await Promise.all(holders.map((holder) => holder.stop()));
-});
-
-async function hold(start: Promise<Holder>): Promise<Holder> {
-  const holder = await start;
-  holders.push(holder);
-  return holder;
-}
+const hold = trackHolders();
 
 /** The environment of the CLI: no colour or debug settings inherited from the runner. */
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -96,15 +91,6 @@ function cli(
   options: { env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
 ): Promise<ScriptResult> {
   return collect(spawnCli(args, options));
-}
-
-/** Whether a Node server could listen on the port on `host` right now. */
-function canListen(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
 }
 
 const ME = userInfo().username;
@@ -212,7 +198,7 @@ describe('bad input: exit 2, one line on stderr, nothing done', () => {
   });
 });
 
-describe('who', LINUX, () => {
+describe('who', LINUX_ONLY, () => {
   test('lists node and python3 holders: pid, name, user, address, state, command line', async (t) => {
     const nodePort = await getTestPort();
     const node = await hold(startHolder({ port: nodePort, host: '127.0.0.1' }));
@@ -339,7 +325,7 @@ describe('who', LINUX, () => {
   });
 });
 
-describe('check', LINUX, () => {
+describe('check', LINUX_ONLY, () => {
   test('exit 0 when free, 1 when in use, one line per port', async () => {
     const freePort = await getTestPort();
     const heldPort = await getTestPort();
@@ -415,7 +401,7 @@ describe('check', LINUX, () => {
   });
 });
 
-describe('kill and free', LINUX, () => {
+describe('kill and free', LINUX_ONLY, () => {
   test('free stops node and python3 holders, exits 0, and the ports are bindable after', async () => {
     const nodePort = await getTestPort();
     const node = await hold(startHolder({ port: nodePort, host: '127.0.0.1' }));
@@ -526,7 +512,7 @@ describe('kill and free', LINUX, () => {
   });
 });
 
-describe('wait', LINUX, () => {
+describe('wait', LINUX_ONLY, () => {
   test('--until in-use resolves when a server comes up later', async () => {
     const port = await getTestPort();
     const started = performance.now();
@@ -561,7 +547,7 @@ describe('wait', LINUX, () => {
   });
 });
 
-describe('colour', LINUX, () => {
+describe('colour', LINUX_ONLY, () => {
   test('colour only when forced; never with NO_COLOR or --json, never off a terminal', async () => {
     const port = await getTestPort();
     await hold(startHolder({ port }));
@@ -582,7 +568,6 @@ describe('colour', LINUX, () => {
 describe("another user's process (the CLI runs as nobody)", {
   skip: (process.platform !== 'linux' || !canSwitchUser) && 'needs root and setpriv on Linux',
 }, () => {
-  const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
   let root: string;
 
   /** The checkout when nobody can read the build and its dependencies, else a readable copy. */
@@ -593,18 +578,7 @@ describe("another user's process (the CLI runs as nobody)", {
       join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
       join(REPO_ROOT, 'node_modules', 'ms', 'package.json'),
     ];
-    const probe = spawnSync(
-      'setpriv',
-      [
-        ...NOBODY,
-        process.execPath,
-        '-e',
-        'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
-        ...needed,
-      ],
-      { cwd: tmpdir() },
-    );
-    if (probe.status === 0) {
+    if (nobodyCanRead(needed)) {
       root = REPO_ROOT;
       return;
     }
@@ -624,7 +598,7 @@ describe("another user's process (the CLI runs as nobody)", {
   function asNobody(args: readonly string[]): Promise<ScriptResult> {
     const child = spawn(
       'setpriv',
-      [...NOBODY, process.execPath, join(root, 'dist', 'cli', 'main.js'), ...args],
+      [...AS_NOBODY, process.execPath, join(root, 'dist', 'cli', 'main.js'), ...args],
       { cwd: tmpdir(), env: cliEnv({ HOME: '/tmp' }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return collect(child);

@@ -7,58 +7,22 @@
  * refuses any signal to a pid this file did not start.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { lsofArguments } from '../../src/adapters/lsof.ts';
 import { ensurePortFree, getProcessesOnPort, killProcessOnPort } from '../../src/index.ts';
 import { darwinPsArguments } from '../../src/process/darwin.ts';
-import {
-  getTestPort,
-  type Holder,
-  pidAlive,
-  startClient,
-  startHolder,
-} from '../helpers/holders.ts';
+import { getTestPort, pidAlive } from '../helpers/holders.ts';
 import {
   createReplay,
   type DarwinMachine,
   type DarwinNetstatLayout,
   type DarwinProcess,
   darwinTools,
-  guardSignals,
-  type SignalGuard,
+  guardedHolders,
+  SIGTERM_IGNORABLE,
 } from '../helpers/replay.ts';
 
-/** On Windows, SIGTERM cannot be ignored (process.kill terminates): tests that need it skip there. */
-const SIGTERM_IGNORABLE = {
-  skip: process.platform === 'win32' && 'SIGTERM cannot be ignored on Windows',
-};
-
-let guard: SignalGuard;
-const started: Holder[] = [];
-before(() => {
-  guard = guardSignals();
-});
-afterEach(() => {
-  assert.deepEqual(guard.refused, [], 'a signal was asked for a pid this test did not start');
-});
-after(async () => {
-  guard.restore();
-  await Promise.all(started.map((holder) => holder.stop()));
-});
-
-async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
-  const started_ = await startHolder(options);
-  started.push(started_);
-  guard.allow(...started_.pids);
-  return started_;
-}
-
-async function client(port: number): Promise<Holder> {
-  const started_ = await startClient({ port });
-  started.push(started_);
-  guard.allow(started_.pid);
-  return started_;
-}
+const { guard, holder, client } = guardedHolders();
 
 /** How macOS ps shows a holder (lstart in the C locale; a test may change it). */
 function psEntry(

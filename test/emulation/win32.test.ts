@@ -8,7 +8,7 @@
  * start — the System pid 4 and pid 0 appear in replayed rows and must never be signalled.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ensurePortFree,
   freePort,
@@ -24,48 +24,18 @@ import {
   windowsStrategy,
 } from '../../src/stop/win32-strategy.ts';
 import type { PortOwner } from '../../src/types.ts';
-import { getTestPort, type Holder, startClient, startHolder } from '../helpers/holders.ts';
+import { getTestPort } from '../helpers/holders.ts';
 import {
   createReplay,
   type EmulatedListener,
-  guardSignals,
-  type SignalGuard,
+  guardedHolders,
+  SIGTERM_IGNORABLE,
   type Win32Machine,
   type Win32Process,
   win32Tools,
 } from '../helpers/replay.ts';
 
-/** On Windows, SIGTERM cannot be ignored (process.kill terminates): tests that need it skip there. */
-const SIGTERM_IGNORABLE = {
-  skip: process.platform === 'win32' && 'SIGTERM cannot be ignored on Windows',
-};
-
-let guard: SignalGuard;
-const started: Holder[] = [];
-before(() => {
-  guard = guardSignals();
-});
-afterEach(() => {
-  assert.deepEqual(guard.refused, [], 'a signal was asked for a pid this test did not start');
-});
-after(async () => {
-  guard.restore();
-  await Promise.all(started.map((holder) => holder.stop()));
-});
-
-async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
-  const h = await startHolder(options);
-  started.push(h);
-  guard.allow(...h.pids);
-  return h;
-}
-
-async function client(port: number): Promise<Holder> {
-  const c = await startClient({ port });
-  started.push(c);
-  guard.allow(c.pid);
-  return c;
-}
+const { guard, holder, client } = guardedHolders();
 
 /** The CreationDate Windows would report for a process started at `ms`. */
 function processEntry(pid: number, port: number, created = () => 1735812345678): Win32Process {

@@ -7,15 +7,27 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (where package.json is). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The library's TypeScript entry point. */
 export const SRC_INDEX = join(REPO_ROOT, 'src', 'index.ts');
+
+/**
+ * Test options that skip a live test (real processes, this machine's /proc and socket table)
+ * everywhere but Linux.
+ *
+ * @example
+ * ```ts
+ * describe('killProcessOnPort: escalation', LINUX_ONLY, () => {});
+ * ```
+ */
+export const LINUX_ONLY = { skip: process.platform !== 'linux' && 'live Linux test' };
 
 /** How a holder reacts to SIGTERM. */
 export type TermBehaviour =
@@ -61,6 +73,50 @@ export interface Holder {
   alive(pid?: number): boolean;
   /** SIGKILLs every pid of it that is still there and waits for the main process to exit. */
   stop(): Promise<void>;
+}
+
+/** What {@link trackHolders} returns: registers a starting holder, resolves with it. */
+export type HoldFunction = <T extends Holder>(start: Promise<T>) => Promise<T>;
+
+/**
+ * Keeps the holders (clients, python holders...) a test file starts and stops them all in a
+ * node:test `after` hook registered by this call (so call it at the top level of the file). A
+ * start that fails is not tracked; one still starting when the file ends is awaited and stopped.
+ *
+ * @example
+ * ```ts
+ * const hold = trackHolders();
+ * const holder = (options: HolderOptions) => hold(startHolder(options));
+ * const client = await hold(startClient({port}));
+ * ```
+ */
+export function trackHolders(): HoldFunction {
+  const tracked: Promise<Holder | undefined>[] = [];
+  after(async () => {
+    await Promise.all(tracked.map(async (start) => (await start)?.stop()));
+  });
+  return (start) => {
+    tracked.push(start.catch(() => undefined));
+    return start;
+  };
+}
+
+/**
+ * Listens with a plain `net` server in this process on `host:port` (`ipv6Only` with `'::'`);
+ * resolves with the server once it listens, rejects with the listen error (EADDRINUSE...).
+ *
+ * @example
+ * ```ts
+ * const server = await listen(port, '::1');
+ * server.close();
+ * ```
+ */
+export function listen(port: number, host = '127.0.0.1', ipv6Only = false): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port, host, ipv6Only }, () => resolve(server));
+  });
 }
 
 const HOLDER_SOURCE = `
@@ -140,17 +196,35 @@ function ephemeralLow(): number {
 
 const usedTestPorts = new Set<number>();
 
-/** Whether a Node server can listen on `port` on `::` (or `0.0.0.0` without IPv6) right now. */
-function bindable(port: number, host = '::'): Promise<boolean> {
+/** Listens on `host:port` in this process and closes again: the listen error, or undefined. */
+function listenError(port: number, host: string): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (host === '::' && (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL')) {
-        resolve(bindable(port, '0.0.0.0'));
-      } else resolve(false);
-    });
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', resolve);
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(undefined)));
   });
+}
+
+/**
+ * Whether a Node server in this process can listen on `host:port` right now (it listens and closes
+ * again). Default host `'::'`: on a dual-stack machine, every address.
+ *
+ * @example
+ * ```ts
+ * await canListen(port, '127.0.0.1'); // false while a holder listens there
+ * ```
+ */
+export async function canListen(port: number, host = '::'): Promise<boolean> {
+  return (await listenError(port, host)) === undefined;
+}
+
+/** Whether a Node server can listen on `port` on `::` (or `0.0.0.0` without IPv6) right now. */
+async function bindable(port: number): Promise<boolean> {
+  const error = await listenError(port, '::');
+  if (error?.code === 'EAFNOSUPPORT' || error?.code === 'EADDRNOTAVAIL') {
+    return canListen(port, '0.0.0.0');
+  }
+  return error === undefined;
 }
 
 /**
@@ -370,7 +444,33 @@ export function collect(child: ChildProcess): Promise<ScriptResult> {
 export const canSwitchUser =
   process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
 
-const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+/** setpriv's arguments that run the rest of its command line as `nobody` (uid/gid 65534). */
+export const AS_NOBODY: readonly string[] = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/**
+ * Whether the `nobody` user can read every file of `paths` (and so reach them). Needs
+ * {@link canSwitchUser}.
+ *
+ * @example
+ * ```ts
+ * nobodyCanRead([SRC_INDEX]); // false when the checkout sits under a private home folder
+ * ```
+ */
+export function nobodyCanRead(paths: readonly string[]): boolean {
+  const probe = spawnSync(
+    'setpriv',
+    [
+      ...AS_NOBODY,
+      process.execPath,
+      '-e',
+      'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
+      ...paths,
+    ],
+    { cwd: tmpdir() },
+  );
+  return probe.status === 0;
+}
+
 let nobodyRoot: string | undefined;
 
 /**
@@ -380,20 +480,12 @@ let nobodyRoot: string | undefined;
  */
 function rootReadableByNobody(): string {
   if (nobodyRoot) return nobodyRoot;
-  const probe = spawnSync(
-    'setpriv',
-    [
-      ...NOBODY,
-      process.execPath,
-      '-e',
-      'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
-      SRC_INDEX,
-      join(REPO_ROOT, 'node_modules', 'tsx', 'package.json'),
-      join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (probe.status === 0) {
+  const needed = [
+    SRC_INDEX,
+    join(REPO_ROOT, 'node_modules', 'tsx', 'package.json'),
+    join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
+  ];
+  if (nobodyCanRead(needed)) {
     nobodyRoot = REPO_ROOT;
     return nobodyRoot;
   }
@@ -439,7 +531,16 @@ export function runAsNobody(
       : [];
   const child = spawn(
     'setpriv',
-    [...NOBODY, ...caps, process.execPath, '--import', 'tsx', '--input-type=module', '-e', source],
+    [
+      ...AS_NOBODY,
+      ...caps,
+      process.execPath,
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      source,
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,10 +27,19 @@
  *
  * @module
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { after, afterEach, before } from 'node:test';
 import { CommandNotFoundError } from '../../src/errors.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../src/runner.ts';
-import { pidAlive } from './holders.ts';
+import {
+  type Holder,
+  type HolderOptions,
+  pidAlive,
+  startClient,
+  startHolder,
+  trackHolders,
+} from './holders.ts';
 
 /**
  * The bytes of a file under test/fixtures.
@@ -166,6 +175,80 @@ export function guardSignals(): SignalGuard {
     },
     restore: () => {
       process.kill = original as typeof process.kill;
+    },
+  };
+}
+
+/**
+ * Test options that skip a test needing a holder that ignores SIGTERM on Windows, where SIGTERM
+ * cannot be ignored (`process.kill` terminates).
+ */
+export const SIGTERM_IGNORABLE = {
+  skip: process.platform === 'win32' && 'SIGTERM cannot be ignored on Windows',
+};
+
+/** What {@link guardedHolders} returns. */
+export interface GuardedHolders {
+  /** The file's signal guard (installed in a `before` hook: use it inside tests). */
+  readonly guard: SignalGuard;
+  /** Starts a holder ({@link startHolder}) whose pids the guard lets signals reach. */
+  holder(options: HolderOptions): Promise<Holder>;
+  /** Starts a client connected to `port` ({@link startClient}) that the guard lets be signalled. */
+  client(port: number): Promise<Holder>;
+}
+
+/**
+ * The set-up of an emulation test file, registered as node:test hooks (call it at the top level
+ * of the file): {@link guardSignals} before the tests, a check after each test that no signal was
+ * refused, and after the file the real `process.kill` back, then every holder and client started
+ * through the returned functions stopped.
+ *
+ * @example
+ * ```ts
+ * const { guard, holder, client } = guardedHolders();
+ * test('...', async () => {
+ *   const server = await holder({port});
+ *   guard.sent; // [{pid: server.pid, signal: 'SIGTERM'}] after stopping it
+ * });
+ * ```
+ */
+export function guardedHolders(): GuardedHolders {
+  let installed: SignalGuard | undefined;
+  const current = (): SignalGuard => {
+    if (!installed)
+      throw new Error('the signal guard is installed when the tests start (before hook)');
+    return installed;
+  };
+  before(() => {
+    installed = guardSignals();
+  });
+  afterEach(() => {
+    assert.deepEqual(current().refused, [], 'a signal was asked for a pid this test did not start');
+  });
+  after(() => installed?.restore());
+  // Registered after the hook above: the real process.kill is back before the holders are stopped.
+  const hold = trackHolders();
+  const guard: SignalGuard = {
+    get sent() {
+      return current().sent;
+    },
+    get refused() {
+      return current().refused;
+    },
+    allow: (...pids) => current().allow(...pids),
+    restore: () => current().restore(),
+  };
+  return {
+    guard,
+    async holder(options) {
+      const started = await hold(startHolder(options));
+      guard.allow(...started.pids);
+      return started;
+    },
+    async client(port) {
+      const started = await hold(startClient({ port }));
+      guard.allow(started.pid);
+      return started;
     },
   };
 }

@@ -6,14 +6,11 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { closeServer, isPortInUse, trackConnections } from '../../src/index.ts';
-import { type Holder, startHolder } from '../helpers/holders.ts';
+import { startHolder, trackHolders } from '../helpers/holders.ts';
 
-const started: Holder[] = [];
-after(async () => {
-  await Promise.all(started.map((h) => h.stop()));
-});
+const hold = trackHolders();
 
 function listening<T extends net.Server>(server: T, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -166,8 +163,7 @@ describe('closeServer (http)', () => {
     const agent = new http.Agent({ keepAlive: true });
     await get(port, '/', agent);
     await closeServer(server);
-    const holder = await startHolder({ port, host: '127.0.0.1' });
-    started.push(holder);
+    const holder = await hold(startHolder({ port, host: '127.0.0.1' }));
     assert.equal(holder.alive(), true);
     agent.destroy();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   findFreePort,
   handleShutdownSignals,
@@ -11,33 +11,24 @@ import {
   waitForPort,
 } from '../../src/index.ts';
 import { SHUTDOWN_SIGNALS } from '../../src/server/shutdown-signals.ts';
-import { getTestPort, type Holder, startHolder } from '../helpers/holders.ts';
+// LINUX_ONLY: listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack
+// rules.
+import {
+  getTestPort,
+  type HolderOptions,
+  LINUX_ONLY,
+  listen,
+  startHolder,
+  trackHolders,
+} from '../helpers/holders.ts';
 
-/** listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack rules. */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
-
-const started: Holder[] = [];
-async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
-  const h = await startHolder(options);
-  started.push(h);
-  return h;
-}
-after(async () => {
-  await Promise.all(started.map((h) => h.stop()));
-});
+const hold = trackHolders();
+const holder = (options: HolderOptions) => hold(startHolder(options));
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const close = (server: net.Server) => new Promise((resolve) => server.close(resolve));
 
-function listen(port: number, host = '127.0.0.1', ipv6Only = false): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port, host, ipv6Only }, () => resolve(server));
-  });
-}
-
-describe('listenWhenFree', LINUX, () => {
+describe('listenWhenFree', LINUX_ONLY, () => {
   test('stops the holder, then listens', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit', exitDelay: 100 });
@@ -248,7 +239,7 @@ describe('waitForPort', () => {
 
   test(
     "until 'in-use' sees a listener on ::1 only (bind probe, not a connect to 127.0.0.1)",
-    LINUX,
+    LINUX_ONLY,
     async () => {
       const port = await getTestPort();
       const server = await listen(port, '::1');
@@ -293,7 +284,7 @@ describe('findFreePort', () => {
 
   test(
     'skips a preferred port taken on any address (a listener on ::1 only counts)',
-    LINUX,
+    LINUX_ONLY,
     async () => {
       const taken = await getTestPort();
       const server = await listen(taken, '::1');

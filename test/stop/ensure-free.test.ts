@@ -1,57 +1,33 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, createServer, type Server } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { connect } from 'node:net';
+import { describe, test } from 'node:test';
 import { ensurePortFree, freePort, getProcessesOnPort, isPortInUse } from '../../src/index.ts';
 import { runFreePort } from '../../src/stop/ensure-free.ts';
-import { createPosixSignaller } from '../../src/stop/posix.ts';
-import { createPosixStrategy } from '../../src/stop/posix-strategy.ts';
 import { validateFreeOptions } from '../../src/stop/validate.ts';
+// The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
+// strategy's tests).
 import {
+  canListen,
   canSwitchUser,
   getTestPort,
-  type Holder,
+  type HolderOptions,
   hasPython,
+  LINUX_ONLY,
+  listen,
   pidAlive,
   runAsNobody,
   startHolder,
   startPythonHolder,
+  trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
+import { failingSignals } from '../helpers/strategies.ts';
 
-/** The stop tests run real processes and read /proc: Linux (other platforms: their own strategy's tests). */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
+const hold = trackHolders();
+const holder = (options: HolderOptions) => hold(startHolder(options));
 
-const started: Holder[] = [];
-async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
-  const h = await startHolder(options);
-  started.push(h);
-  return h;
-}
-after(async () => {
-  await Promise.all(started.map((h) => h.stop()));
-});
-
-function listen(port: number, host = '127.0.0.1'): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port, host }, () => resolve(server));
-  });
-}
-
-/** Binds the port with a Node server and releases it: proof that a server can listen. */
-async function canListen(port: number): Promise<boolean> {
-  try {
-    const server = await listen(port, '::');
-    await new Promise((resolve) => server.close(resolve));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describe('ensurePortFree / freePort: stopping and waiting', LINUX, () => {
+describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
   test('a port nothing holds is free at once, nothing stopped', async () => {
     const port = await getTestPort();
     const t0 = performance.now();
@@ -100,8 +76,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX, () => {
     skip: !hasPython && 'needs python3',
   }, async () => {
     const port = await getTestPort();
-    const h = await startPythonHolder({ port });
-    started.push(h);
+    const h = await hold(startPythonHolder({ port }));
     assert.equal(await ensurePortFree(port), true);
     assert.equal((await h.exited).signal, 'SIGTERM');
   });
@@ -200,7 +175,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX, () => {
   });
 });
 
-describe('ensurePortFree / freePort: false early when nothing can change', LINUX, () => {
+describe('ensurePortFree / freePort: false early when nothing can change', LINUX_ONLY, () => {
   test('the calling process holds the port: false quickly, still alive, server kept', async () => {
     const port = await getTestPort();
     const server = await listen(port);
@@ -268,14 +243,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
   test('EPERM on the signal: false at once, "unstoppable-owner"', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
-    const strategy = createPosixStrategy({
-      signaller: (context) => ({
-        ...createPosixSignaller(context),
-        signal: () => {
-          throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
-        },
-      }),
-    });
+    const strategy = failingSignals('EPERM');
     const report = await runFreePort(validateFreeOptions(port, {}), { strategy });
     assert.equal(report.free, false);
     assert.equal(report.outcome, 'unstoppable-owner');
@@ -298,7 +266,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
 });
 
 describe('ensurePortFree: waitOnly and abort', () => {
-  test('waitOnly stops nothing: false with "timeout" after maxWait', LINUX, async () => {
+  test('waitOnly stops nothing: false with "timeout" after maxWait', LINUX_ONLY, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const t0 = performance.now();
@@ -311,7 +279,7 @@ describe('ensurePortFree: waitOnly and abort', () => {
     assert.equal(h.alive(), true);
   });
 
-  test('waitOnly: true as soon as the holder goes away on its own', LINUX, async () => {
+  test('waitOnly: true as soon as the holder goes away on its own', LINUX_ONLY, async () => {
     const port = await getTestPort();
     const server = await listen(port);
     setTimeout(() => server.close(), 150);
@@ -321,7 +289,7 @@ describe('ensurePortFree: waitOnly and abort', () => {
     assert.ok(elapsed >= 140 && elapsed < 1000, `elapsed ${elapsed}`);
   });
 
-  test('an abort while waiting rejects with ERR_ABORTED', LINUX, async () => {
+  test('an abort while waiting rejects with ERR_ABORTED', LINUX_ONLY, async () => {
     const port = await getTestPort();
     await holder({ port, onSigterm: 'exit' });
     await assert.rejects(

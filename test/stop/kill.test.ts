@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createContext } from '../../src/context.ts';
 import { getProcessesOnPort, isPortInUse, killProcessOnPort } from '../../src/index.ts';
 import { planStop, runKill } from '../../src/stop/kill.ts';
@@ -10,39 +9,27 @@ import { createPosixStrategy, posixStrategy } from '../../src/stop/posix-strateg
 import type { StopProgress } from '../../src/stop/types.ts';
 import { validateKillOptions } from '../../src/stop/validate.ts';
 import type { PortOwner } from '../../src/types.ts';
+// The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
+// strategy's tests).
 import {
   collect,
   getTestPort,
-  type Holder,
+  type HolderOptions,
   hasPython,
+  LINUX_ONLY,
+  listen,
   pidAlive,
   REPO_ROOT,
   SRC_INDEX,
   startClient,
   startHolder,
+  trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
+import { failingSignals } from '../helpers/strategies.ts';
 
-/** The stop tests run real processes and read /proc: Linux (other platforms: their own strategy's tests). */
-const LINUX = { skip: process.platform !== 'linux' && 'live Linux test' };
-
-const started: Holder[] = [];
-async function holder(options: Parameters<typeof startHolder>[0]): Promise<Holder> {
-  const h = await startHolder(options);
-  started.push(h);
-  return h;
-}
-after(async () => {
-  await Promise.all(started.map((h) => h.stop()));
-});
-
-function listen(port: number, host = '127.0.0.1'): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port, host }, () => resolve(server));
-  });
-}
+const hold = trackHolders();
+const holder = (options: HolderOptions) => hold(startHolder(options));
 
 function owner(pid: number | null, name = 'x'): PortOwner {
   return {
@@ -62,7 +49,7 @@ function owner(pid: number | null, name = 'x'): PortOwner {
   };
 }
 
-describe('killProcessOnPort: escalation', LINUX, () => {
+describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
   test('a holder that exits ~200 ms after SIGTERM is stopped by SIGTERM alone', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit', exitDelay: 200 });
@@ -180,12 +167,11 @@ describe('killProcessOnPort: escalation', LINUX, () => {
   });
 });
 
-describe('killProcessOnPort: what is never stopped', LINUX, () => {
+describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
   test('a connected client survives', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
-    const client = await startClient({ port });
-    started.push(client);
+    const client = await hold(startClient({ port }));
     const report = await killProcessOnPort(port, { gracePeriod: 3000 });
     assert.deepEqual(report.killed, [h.pid]);
     assert.ok(!report.owners.some((o) => o.pid === client.pid));
@@ -307,129 +293,119 @@ describe('killProcessOnPort: what is never stopped', LINUX, () => {
   });
 });
 
-describe('killProcessOnPort: the pid-reuse guard and failures (injected signaller)', LINUX, () => {
-  test('an identity that changes between signals: the reused pid never gets SIGKILL', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'ignore' });
-    const sent: string[] = [];
-    const strategy = createPosixStrategy({
-      signaller: (context) => {
-        const real = createPosixSignaller(context);
-        let reads = 0;
-        return {
-          isAlive: real.isAlive,
-          // First read (before SIGTERM): the real start time. Later reads: another process.
-          identity: async (pid) => (++reads === 1 ? real.identity(pid) : 'another-process'),
-          signal: (pid, signal) => {
+describe(
+  'killProcessOnPort: the pid-reuse guard and failures (injected signaller)',
+  LINUX_ONLY,
+  () => {
+    test('an identity that changes between signals: the reused pid never gets SIGKILL', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'ignore' });
+      const sent: string[] = [];
+      const strategy = createPosixStrategy({
+        signaller: (context) => {
+          const real = createPosixSignaller(context);
+          let reads = 0;
+          return {
+            isAlive: real.isAlive,
+            // First read (before SIGTERM): the real start time. Later reads: another process.
+            identity: async (pid) => (++reads === 1 ? real.identity(pid) : 'another-process'),
+            signal: (pid, signal) => {
+              sent.push(signal);
+              real.signal(pid, signal);
+            },
+          };
+        },
+      });
+      const report = await runKill(validateKillOptions(port, { gracePeriod: 200 }), { strategy });
+      assert.deepEqual(sent, ['SIGTERM'], 'SIGKILL was never sent');
+      assert.equal(report.processes[0]?.pidReused, true);
+      assert.deepEqual(report.processes[0]?.signals, ['SIGTERM']);
+      assert.deepEqual(report.failed, []);
+      // The holder ignores SIGTERM and was never hit by SIGKILL: it is still there.
+      assert.equal(h.alive(), true);
+    });
+
+    test('an identity that changed before the first signal: nothing is signalled, reported gone', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'exit' });
+      const sent: string[] = [];
+      const strategy = createPosixStrategy({
+        signaller: (context) => ({
+          ...createPosixSignaller(context),
+          identity: async () => 'another-process',
+          signal: (_pid, signal) => {
             sent.push(signal);
-            real.signal(pid, signal);
           },
-        };
-      },
+        }),
+      });
+      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      assert.deepEqual(sent, []);
+      assert.deepEqual(report.gone, [h.pid]);
+      assert.deepEqual(report.killed, []);
+      assert.equal(h.alive(), true);
     });
-    const report = await runKill(validateKillOptions(port, { gracePeriod: 200 }), { strategy });
-    assert.deepEqual(sent, ['SIGTERM'], 'SIGKILL was never sent');
-    assert.equal(report.processes[0]?.pidReused, true);
-    assert.deepEqual(report.processes[0]?.signals, ['SIGTERM']);
-    assert.deepEqual(report.failed, []);
-    // The holder ignores SIGTERM and was never hit by SIGKILL: it is still there.
-    assert.equal(h.alive(), true);
-  });
 
-  test('an identity that changed before the first signal: nothing is signalled, reported gone', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'exit' });
-    const sent: string[] = [];
-    const strategy = createPosixStrategy({
-      signaller: (context) => ({
-        ...createPosixSignaller(context),
-        identity: async () => 'another-process',
-        signal: (_pid, signal) => {
-          sent.push(signal);
-        },
-      }),
+    test('an identity that can no longer be read: not signalled, ERR_IDENTITY_UNVERIFIED', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'exit' });
+      const strategy = createPosixStrategy({
+        signaller: (context) => ({ ...createPosixSignaller(context), identity: async () => null }),
+      });
+      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      assert.equal(report.failed[0]?.code, 'ERR_IDENTITY_UNVERIFIED');
+      assert.equal(h.alive(), true);
     });
-    const report = await runKill(validateKillOptions(port, {}), { strategy });
-    assert.deepEqual(sent, []);
-    assert.deepEqual(report.gone, [h.pid]);
-    assert.deepEqual(report.killed, []);
-    assert.equal(h.alive(), true);
-  });
 
-  test('an identity that can no longer be read: not signalled, ERR_IDENTITY_UNVERIFIED', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'exit' });
-    const strategy = createPosixStrategy({
-      signaller: (context) => ({ ...createPosixSignaller(context), identity: async () => null }),
+    test('EPERM on the signal is reported as a failure with that code', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'exit' });
+      const strategy = failingSignals('EPERM');
+      const events: StopProgress[] = [];
+      const report = await runKill(
+        validateKillOptions(port, { onProgress: (event) => events.push(event) }),
+        { strategy },
+      );
+      assert.deepEqual(report.killed, []);
+      assert.equal(report.failed[0]?.pid, h.pid);
+      assert.equal(report.failed[0]?.code, 'EPERM');
+      assert.ok(events.some((event) => event.type === 'failed' && event.code === 'EPERM'));
     });
-    const report = await runKill(validateKillOptions(port, {}), { strategy });
-    assert.equal(report.failed[0]?.code, 'ERR_IDENTITY_UNVERIFIED');
-    assert.equal(h.alive(), true);
-  });
 
-  test('EPERM on the signal is reported as a failure with that code', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'exit' });
-    const strategy = createPosixStrategy({
-      signaller: (context) => ({
-        ...createPosixSignaller(context),
-        signal: () => {
-          throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
-        },
-      }),
+    test('still alive after SIGKILL and the short wait: ETIMEDOUT, never "killed"', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'exit' });
+      const strategy = createPosixStrategy({
+        killWait: 100,
+        signaller: (context) => ({
+          ...createPosixSignaller(context),
+          isAlive: () => true,
+          signal: () => {},
+        }),
+      });
+      const report = await runKill(validateKillOptions(port, { gracePeriod: 100 }), { strategy });
+      assert.deepEqual(report.killed, []);
+      assert.equal(report.failed[0]?.code, 'ETIMEDOUT');
+      assert.deepEqual(report.processes[0]?.signals, ['SIGTERM', 'SIGKILL']);
+      assert.equal(report.processes[0]?.signal, null);
+      assert.equal(h.alive(), true);
     });
-    const events: StopProgress[] = [];
-    const report = await runKill(
-      validateKillOptions(port, { onProgress: (event) => events.push(event) }),
-      { strategy },
-    );
-    assert.deepEqual(report.killed, []);
-    assert.equal(report.failed[0]?.pid, h.pid);
-    assert.equal(report.failed[0]?.code, 'EPERM');
-    assert.ok(events.some((event) => event.type === 'failed' && event.code === 'EPERM'));
-  });
 
-  test('still alive after SIGKILL and the short wait: ETIMEDOUT, never "killed"', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'exit' });
-    const strategy = createPosixStrategy({
-      killWait: 100,
-      signaller: (context) => ({
-        ...createPosixSignaller(context),
-        isAlive: () => true,
-        signal: () => {},
-      }),
+    test('a signal that finds the process already gone (ESRCH) is a race, not a failure', async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'exit' });
+      const strategy = failingSignals('ESRCH');
+      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      assert.deepEqual(report.failed, []);
+      assert.deepEqual(report.gone, [h.pid]);
     });
-    const report = await runKill(validateKillOptions(port, { gracePeriod: 100 }), { strategy });
-    assert.deepEqual(report.killed, []);
-    assert.equal(report.failed[0]?.code, 'ETIMEDOUT');
-    assert.deepEqual(report.processes[0]?.signals, ['SIGTERM', 'SIGKILL']);
-    assert.equal(report.processes[0]?.signal, null);
-    assert.equal(h.alive(), true);
-  });
 
-  test('a signal that finds the process already gone (ESRCH) is a race, not a failure', async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'exit' });
-    const strategy = createPosixStrategy({
-      signaller: (context) => ({
-        ...createPosixSignaller(context),
-        signal: () => {
-          throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
-        },
-      }),
+    test('parseProcState reads the state after the last parenthesis', () => {
+      assert.equal(parseProcState('42 (a) b) c) Z 1 42'), 'Z');
+      assert.equal(parseProcState('42 (node) S 1 42'), 'S');
+      assert.equal(parseProcState('garbage'), undefined);
     });
-    const report = await runKill(validateKillOptions(port, {}), { strategy });
-    assert.deepEqual(report.failed, []);
-    assert.deepEqual(report.gone, [h.pid]);
-  });
-
-  test('parseProcState reads the state after the last parenthesis', () => {
-    assert.equal(parseProcState('42 (a) b) c) Z 1 42'), 'Z');
-    assert.equal(parseProcState('42 (node) S 1 42'), 'S');
-    assert.equal(parseProcState('garbage'), undefined);
-  });
-});
+  },
+);
 
 describe('killProcessOnPort: input, abort, progress', () => {
   const badPorts: unknown[] = [
@@ -491,7 +467,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
 
   test(
     'an already aborted signal rejects with ERR_ABORTED and signals nothing',
-    LINUX,
+    LINUX_ONLY,
     async () => {
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'exit' });
@@ -502,20 +478,24 @@ describe('killProcessOnPort: input, abort, progress', () => {
     },
   );
 
-  test('an abort during the grace period rejects at once and sends no SIGKILL', LINUX, async () => {
-    const port = await getTestPort();
-    const h = await holder({ port, onSigterm: 'ignore' });
-    const t0 = performance.now();
-    await assert.rejects(
-      killProcessOnPort(port, { gracePeriod: 5000, signal: AbortSignal.timeout(300) }),
-      { code: 'ERR_ABORTED' },
-    );
-    assert.ok(performance.now() - t0 < 2000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(h.alive(), true, 'no SIGKILL after the abort');
-  });
+  test(
+    'an abort during the grace period rejects at once and sends no SIGKILL',
+    LINUX_ONLY,
+    async () => {
+      const port = await getTestPort();
+      const h = await holder({ port, onSigterm: 'ignore' });
+      const t0 = performance.now();
+      await assert.rejects(
+        killProcessOnPort(port, { gracePeriod: 5000, signal: AbortSignal.timeout(300) }),
+        { code: 'ERR_ABORTED' },
+      );
+      assert.ok(performance.now() - t0 < 2000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(h.alive(), true, 'no SIGKILL after the abort');
+    },
+  );
 
-  test('a throwing onProgress does not break the stop', LINUX, async () => {
+  test('a throwing onProgress does not break the stop', LINUX_ONLY, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const report = await killProcessOnPort(port, {
@@ -526,7 +506,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
     assert.deepEqual(report.killed, [h.pid]);
   });
 
-  test('UDP: a bound UDP socket is stopped with protocol udp', LINUX, async () => {
+  test('UDP: a bound UDP socket is stopped with protocol udp', LINUX_ONLY, async () => {
     const port = await getTestPort();
     const source = `const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
     const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
