@@ -131,9 +131,12 @@ describe('adapter selection', () => {
   });
 
   test('an adapter of another platform is unavailable here', async () => {
-    await assert.rejects(portwarden.getProcessesOnPort(80, { adapter: 'powershell' }), {
-      code: 'ERR_ADAPTER_UNAVAILABLE',
-    });
+    await assert.rejects(
+      portwarden.getProcessesOnPort(80, { adapter: 'powershell', context: { platform: 'linux' } }),
+      {
+        code: 'ERR_ADAPTER_UNAVAILABLE',
+      },
+    );
   });
 
   test('another platform: pid-port is the last resort', async (t) => {
