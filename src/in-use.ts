@@ -4,7 +4,7 @@ import { InvalidOptionError, throwIfAborted } from './errors.ts';
 import { type CommonOptions, contextFromOptions } from './options.ts';
 import { validateOptions, validatePort, validateProtocol } from './port.ts';
 import { type HostProbe, probeHosts } from './probe.ts';
-import { probeProfile } from './probe-profiles.ts';
+import { ipv6OnlyByDefault, probeProfile } from './probe-profiles.ts';
 import { holdsPort } from './rows.ts';
 import type { Protocol, SocketRow } from './types.ts';
 
@@ -104,7 +104,10 @@ export async function probePort(
   const profile = probeProfile(context.platform);
   const hosts = await hostsToProbe(valid.host, context);
   const probes = await probeHosts(validPort, hosts, protocol, {
-    dualStackCoversAll: profile.dualStackCoversAll && valid.host === undefined,
+    dualStackCoversAll:
+      profile.dualStackCoversAll &&
+      valid.host === undefined &&
+      !ipv6OnlyByDefault(context.procRoot),
   });
   if (probes.some((probe) => probe.outcome === 'in-use')) {
     return { port: validPort, protocol, inUse: true, probes, decidedBy: 'bind', denied: false };

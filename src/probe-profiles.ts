@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * How a bind probe decides "in use" on each operating system: data, kept apart from the adapters
  * (src/platforms.ts) so that `isPortInUse` loads no socket-table code unless it needs the table.
@@ -14,7 +16,8 @@ export interface ProbeProfile {
   readonly confirmWithSocketTable: boolean;
   /**
    * Whether a successful dual-stack `::` bind proves every address free (Linux: it conflicts with
-   * a listener on any address of the port), so the other probes can be skipped.
+   * a listener on any address of the port), so the other probes can be skipped — unless the
+   * sysctl `net.ipv6.bindv6only` makes `::` IPv6-only ({@link ipv6OnlyByDefault}).
    */
   readonly dualStackCoversAll: boolean;
 }
@@ -69,4 +72,29 @@ export const FALLBACK_PROBE_PROFILE: ProbeProfile = {
  */
 export function probeProfile(platform: NodeJS.Platform): ProbeProfile {
   return PROBE_PROFILES[platform] ?? FALLBACK_PROBE_PROFILE;
+}
+
+const ipv6OnlyDefaults = new Map<string, boolean>();
+
+/**
+ * Linux: whether `::` binds are IPv6-only unless a program says otherwise (the sysctl
+ * `net.ipv6.bindv6only`, read once per /proc root). Then a free `::` bind proves nothing about
+ * IPv4 and every address is probed. Unreadable counts as "yes", the cautious answer.
+ *
+ * @example
+ * ```ts
+ * ipv6OnlyByDefault('/proc'); // false on a stock Linux
+ * ```
+ */
+export function ipv6OnlyByDefault(procRoot = '/proc'): boolean {
+  let value = ipv6OnlyDefaults.get(procRoot);
+  if (value === undefined) {
+    try {
+      value = readFileSync(`${procRoot}/sys/net/ipv6/bindv6only`, 'latin1').trim() !== '0';
+    } catch {
+      value = true;
+    }
+    ipv6OnlyDefaults.set(procRoot, value);
+  }
+  return value;
 }

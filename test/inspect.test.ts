@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   checkPortTimeWait,
@@ -247,6 +250,15 @@ test('probePort tells which addresses were tried', LINUX_ONLY, async () => {
   assert.equal(probe.decidedBy, 'bind');
   // Linux: a free dual-stack `::` bind proves every address free, so one bind answers.
   assert.deepEqual(probe.probes, [{ host: '::', outcome: 'free' }]);
+  // With net.ipv6.bindv6only=1 a free `::` says nothing about IPv4: every address is probed.
+  const procRoot = mkdtempSync(join(tmpdir(), 'pw-proc-'));
+  mkdirSync(join(procRoot, 'sys/net/ipv6'), { recursive: true });
+  writeFileSync(join(procRoot, 'sys/net/ipv6/bindv6only'), '1\n');
+  const cautious = await probePort(port, { context: { procRoot } });
+  assert.deepEqual(
+    cautious.probes.map((entry) => entry.host),
+    ['::', '0.0.0.0', '127.0.0.1', '::1'],
+  );
   // With a host, only that host is probed.
   const local = await probePort(port, { host: '127.0.0.1' });
   assert.deepEqual(local.probes, [{ host: '127.0.0.1', outcome: 'free' }]);
