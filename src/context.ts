@@ -1,7 +1,14 @@
 import type { AdapterContext } from './adapters/types.ts';
 import { runCommand } from './runner.ts';
 
-/** Milliseconds one tool may run before it counts as hung. */
+/**
+ * Milliseconds one tool may run before it counts as hung.
+ *
+ * @example
+ * ```ts
+ * createContext({timeout: DEFAULT_COMMAND_TIMEOUT * 2}); // a slow machine
+ * ```
+ */
 export const DEFAULT_COMMAND_TIMEOUT = 5000;
 
 /**

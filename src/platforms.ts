@@ -31,6 +31,11 @@ export interface PlatformProfile {
  *   sockets), then pid-port.
  * - Windows: PowerShell's Get-NetTCPConnection (numeric states, no locale), then `netstat -ano`,
  *   then pid-port.
+ *
+ * @example
+ * ```ts
+ * PLATFORMS.darwin?.adapters.map((adapter) => adapter.name); // ['lsof', 'netstat', 'pid-port']
+ * ```
  */
 export const PLATFORMS: Readonly<Partial<Record<NodeJS.Platform, PlatformProfile>>> = {
   linux: {
@@ -50,6 +55,11 @@ export const PLATFORMS: Readonly<Partial<Record<NodeJS.Platform, PlatformProfile
 /**
  * The profile for platforms with no dedicated one (FreeBSD, OpenBSD, ...): pid-port as the last
  * resort, POSIX `ps` for names.
+ *
+ * @example
+ * ```ts
+ * platformProfile('freebsd') === FALLBACK_PLATFORM; // true
+ * ```
  */
 export const FALLBACK_PLATFORM: PlatformProfile = {
   adapters: [pidPortAdapter],

@@ -32,6 +32,11 @@ const ALL_LOCAL_ADDRESSES = ['::', '0.0.0.0', '127.0.0.1', '::1'] as const;
  *   probed and the socket table confirms a "free".
  * - Windows: a wildcard bind can succeed beside a 127.0.0.1 listener: specific and interface
  *   addresses are probed too.
+ *
+ * @example
+ * ```ts
+ * PROBE_PROFILES.darwin?.confirmWithSocketTable; // true
+ * ```
  */
 export const PROBE_PROFILES: Readonly<Partial<Record<NodeJS.Platform, ProbeProfile>>> = {
   linux: {
