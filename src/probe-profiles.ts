@@ -59,7 +59,14 @@ export const PROBE_PROFILES: Readonly<Partial<Record<NodeJS.Platform, ProbeProfi
   },
 };
 
-/** The probe profile of platforms without their own: every address, every interface. */
+/**
+ * The probe profile of platforms without their own: every address, every interface.
+ *
+ * @example
+ * ```ts
+ * probeProfile('openbsd') === FALLBACK_PROBE_PROFILE; // true
+ * ```
+ */
 export const FALLBACK_PROBE_PROFILE: ProbeProfile = {
   hosts: ALL_LOCAL_ADDRESSES,
   interfaceAddresses: true,
