@@ -12,10 +12,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getTestPort } from '../test/helpers/holders.ts';
 import { type Contender, median, printTable, timeInterleaved } from './stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -23,18 +23,6 @@ const rounds = Number(process.argv[2] ?? 40);
 const root = fileURLToPath(new URL('../', import.meta.url));
 const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(main)) throw new Error('Build first: npm run build');
-
-/** A port free on every address a moment ago (bound with port 0 on `::`, released). */
-function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '::' }, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Runs one process to its end (stdout and stderr discarded); resolves with its exit status. */
 function run(file: string, args: readonly string[]): Promise<number | null> {
@@ -49,8 +37,8 @@ function run(file: string, args: readonly string[]): Promise<number | null> {
   });
 }
 
-const freePort = await ephemeralPort();
-const heldPort = await ephemeralPort();
+const freePort = await getTestPort();
+const heldPort = await getTestPort();
 const holder = spawn(
   process.execPath,
   ['-e', `require('net').createServer().listen(${heldPort},'0.0.0.0',()=>console.log('ready'))`],

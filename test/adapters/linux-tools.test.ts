@@ -28,6 +28,7 @@ import {
 } from '../../src/errors.ts';
 import type { CommandRunner } from '../../src/runner.ts';
 import type { SocketRow } from '../../src/types.ts';
+import { getTestPort } from '../helpers/holders.ts';
 
 const isLinux = process.platform === 'linux';
 const adapters: readonly SocketTableAdapter[] = [ssAdapter, netstatLinuxAdapter, lsofAdapter];
@@ -50,18 +51,6 @@ const tools = {
   sleep: which('sleep') ?? '/bin/sleep',
 };
 const skipLive = !isLinux || !tools.ss || !tools.netstat || !tools.lsof || !which('python3');
-
-/** A port that was free on every address a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '::' }, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Started {
   readonly child: ChildProcess;
@@ -190,8 +179,8 @@ describe('ss, netstat and lsof adapters on real holders', {
   before(async () => {
     const taken = new Set<number>();
     for (const key of Object.keys(ports) as (keyof typeof ports)[]) {
-      let port = await freePort();
-      while (taken.has(port)) port = await freePort();
+      let port = await getTestPort();
+      while (taken.has(port)) port = await getTestPort();
       taken.add(port);
       ports[key] = port;
     }
