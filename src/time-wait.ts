@@ -42,6 +42,24 @@ export interface TimeWaitInfo {
   readonly adapter: string;
 }
 
+/**
+ * Validates the call and reads the TCP rows of the port from an adapter that lists sockets
+ * without a visible owner (TIME_WAIT rows own no process), without looking for owners.
+ */
+async function readTcpRows(port: unknown, options: unknown, includeRemote: boolean) {
+  const validPort = validatePort(port);
+  const valid = validateOptions<TimeWaitOptions>(options);
+  const context = contextFromOptions(valid);
+  const forcedAdapter = resolveAdapterName(valid.adapter, context.env);
+  const { rows, adapter } = await readSocketTable(
+    { port: validPort, protocol: 'tcp', includeRemote, withoutOwners: true },
+    context,
+    forcedAdapter,
+    { unownedSockets: true },
+  );
+  return { validPort, valid, rows, adapter };
+}
+
 function count(rows: readonly SocketRow[], port: number, states: readonly string[]): number {
   return rows.filter((row) => row.localPort === port && states.includes(row.state)).length;
 }
@@ -64,16 +82,7 @@ export async function getTimeWaitInfo(
   port: number | string,
   options?: TimeWaitOptions,
 ): Promise<TimeWaitInfo> {
-  const validPort = validatePort(port);
-  const valid = validateOptions<TimeWaitOptions>(options);
-  const context = contextFromOptions(valid);
-  const forcedAdapter = resolveAdapterName(valid.adapter, context.env);
-  const { rows, adapter } = await readSocketTable(
-    { port: validPort, protocol: 'tcp', includeRemote: true, withoutOwners: true },
-    context,
-    forcedAdapter,
-    { unownedSockets: true },
-  );
+  const { validPort, valid, rows, adapter } = await readTcpRows(port, options, true);
   const timeWait = count(rows, validPort, ['TIME_WAIT']);
   const listening = rows.some((row) => row.localPort === validPort && row.state === 'LISTEN');
   const probe = await probePort(validPort, { ...valid, protocol: 'tcp' });
@@ -110,15 +119,6 @@ export async function checkPortTimeWait(
   port: number | string,
   options?: TimeWaitOptions,
 ): Promise<boolean> {
-  const validPort = validatePort(port);
-  const valid = validateOptions<TimeWaitOptions>(options);
-  const context = contextFromOptions(valid);
-  const forcedAdapter = resolveAdapterName(valid.adapter, context.env);
-  const { rows } = await readSocketTable(
-    { port: validPort, protocol: 'tcp', withoutOwners: true },
-    context,
-    forcedAdapter,
-    { unownedSockets: true },
-  );
+  const { validPort, rows } = await readTcpRows(port, options, false);
   return rows.some((row) => row.localPort === validPort && row.state === 'TIME_WAIT');
 }
