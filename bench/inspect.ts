@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { getProcessesOnPort, isPortInUse } from '../src/index.ts';
-import { runCommand } from '../src/runner.ts';
+import { runCommand } from '../src/system/runner.ts';
 import { printTable, timeInterleaved } from './stats.ts';
 
 const require = createRequire(import.meta.url);

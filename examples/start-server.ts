@@ -60,7 +60,7 @@ child.on('exit', (code, signal) => {
   console.log(`server exited (${signal ?? code})`);
   process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
 });
-if (await waitForPort(port, { until: 'in-use', timeout: 10_000 })) {
+if (await waitForPort(port, { until: 'in-use', maxWait: 10_000 })) {
   console.log(`server is up on port ${port} (pid ${child.pid})`);
 } else {
   console.error(`server did not start listening on port ${port} within 10 s`);

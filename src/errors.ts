@@ -1,30 +1,64 @@
 /**
- * Every error portwarden rejects with carries a stable `code` string. Match on `code`, not on the
- * class or the message: codes never change within a major version, messages may.
+ * Every error portwarden rejects with, in one place (as undici keeps its codes): a stable `code`
+ * from {@link ErrorCode}, the underlying error as `cause`. This file is longer than the others on
+ * purpose: the whole list of codes and classes reads best side by side. It imports only types.
  *
  * | code | class | when |
  * | --- | --- | --- |
  * | `ERR_INVALID_PORT` | {@link InvalidPortError} (TypeError) / {@link PortRangeError} (RangeError) | the port is not an integer 1–65535 or a string of decimal digits naming one |
- * | `ERR_INVALID_OPTION` | {@link InvalidOptionError} | an option has the wrong type or value |
+ * | `ERR_INVALID_OPTION` | {@link InvalidOptionError} (TypeError) | an option has the wrong type or value |
  * | `ERR_ADAPTER_UNAVAILABLE` | {@link AdapterUnavailableError} | a forced adapter cannot run here (tool missing, wrong platform, failed) |
  * | `ERR_NO_ADAPTER` | {@link NoAdapterError} | no adapter could read the socket table on this machine |
- * | `ERR_COMMAND_NOT_FOUND` | {@link CommandNotFoundError} | a tool is not on PATH (kept as `cause`) |
- * | `ERR_COMMAND_TIMEOUT` | {@link CommandTimeoutError} | a tool did not finish in time (kept as `cause`) |
- * | `ERR_COMMAND_FAILED` | {@link CommandFailedError} | a tool exited with a status that does not mean "nothing found" |
- * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is not in any known layout |
  * | `ERR_UNSUPPORTED_PLATFORM` | {@link UnsupportedPlatformError} | nothing on this platform can answer |
+ * | `ERR_COMMAND_NOT_FOUND` | {@link CommandNotFoundError} | a tool is not on PATH (seen as `cause`) |
+ * | `ERR_COMMAND_TIMEOUT` | {@link CommandTimeoutError} | a tool did not finish in time (seen as `cause`) |
+ * | `ERR_COMMAND_FAILED` | {@link CommandFailedError} | a tool exited with a status that does not mean "nothing found" (seen as `cause`) |
+ * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is in no known layout (seen as `cause`) |
  * | `ERR_ABORTED` | {@link AbortError} | the caller's AbortSignal fired |
- * | `ERR_PORT_UNAVAILABLE` | {@link PortUnavailableError} | `listenWhenFree` could not free the port or listen on it within its wait budget |
+ * | `ERR_PORT_UNAVAILABLE` | {@link PortUnavailableError} | `listenWhenFree` could not free the port or listen on it within `maxWait` |
  * | `ERR_NO_FREE_PORT` | {@link PortUnavailableError} | `findFreePort` found no free port among the candidates |
  * | `ERR_CLOSE_TIMEOUT` | {@link PortwardenError} | `closeServer` could not find and end every connection (the port is released even then) |
  *
  * @module
  */
 
-import type { FreePortReport } from './stop/types.ts';
+import type { FreeReport } from './reports.ts';
 
 /**
- * Base class of every portwarden error. The underlying error, if any, is kept as `cause`.
+ * Every `code` a portwarden error can have. Match on it, not on the class or the message: codes
+ * never change within a major version, messages may.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = 'ERR_INVALID_PORT';
+ * ```
+ */
+export type ErrorCode =
+  | 'ERR_INVALID_PORT'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_ADAPTER_UNAVAILABLE'
+  | 'ERR_NO_ADAPTER'
+  | 'ERR_UNSUPPORTED_PLATFORM'
+  | 'ERR_COMMAND_NOT_FOUND'
+  | 'ERR_COMMAND_TIMEOUT'
+  | 'ERR_COMMAND_FAILED'
+  | 'ERR_UNPARSEABLE_OUTPUT'
+  | 'ERR_ABORTED'
+  | 'ERR_PORT_UNAVAILABLE'
+  | 'ERR_NO_FREE_PORT'
+  | 'ERR_CLOSE_TIMEOUT';
+
+/** Marks every portwarden error, whichever built-in class it extends. */
+const BRAND: unique symbol = Symbol.for('portwarden.error');
+
+function brand(error: Error): void {
+  Object.defineProperty(error, BRAND, { value: true });
+}
+
+/**
+ * Base class of portwarden's errors; `error instanceof PortwardenError` is `true` for **every**
+ * error the library rejects with, the bad-input errors included (they extend `TypeError` /
+ * `RangeError`, as Node's own do). The underlying error, if any, is `cause`.
  *
  * @example
  * ```ts
@@ -39,13 +73,21 @@ import type { FreePortReport } from './stop/types.ts';
  * ```
  */
 export class PortwardenError extends Error {
-  /** Stable, documented error code, e.g. `'ERR_ADAPTER_UNAVAILABLE'`. */
-  readonly code: string;
+  /** `true` for every portwarden error (the class itself); subclasses test their own prototype. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: a subclass answers by its own prototype chain
+    if (this !== PortwardenError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /** Stable, documented error code. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PortwardenError';
     this.code = code;
+    brand(this);
   }
 }
 
@@ -58,7 +100,6 @@ export class PortwardenError extends Error {
  * ```
  */
 export class InvalidPortError extends TypeError {
-  /** Always `'ERR_INVALID_PORT'`. */
   readonly code = 'ERR_INVALID_PORT' as const;
   /** The value that was passed. */
   readonly port: unknown;
@@ -67,11 +108,13 @@ export class InvalidPortError extends TypeError {
     super(message);
     this.name = 'InvalidPortError';
     this.port = port;
+    brand(this);
   }
 }
 
 /**
- * The port is a number but not an integer from 1 to 65535. `code: 'ERR_INVALID_PORT'`.
+ * The port is a number (or digits) but not from 1 to 65535, or not an integer.
+ * `code: 'ERR_INVALID_PORT'`.
  *
  * @example
  * ```ts
@@ -79,7 +122,6 @@ export class InvalidPortError extends TypeError {
  * ```
  */
 export class PortRangeError extends RangeError {
-  /** Always `'ERR_INVALID_PORT'`. */
   readonly code = 'ERR_INVALID_PORT' as const;
   /** The value that was passed. */
   readonly port: unknown;
@@ -88,6 +130,7 @@ export class PortRangeError extends RangeError {
     super(message);
     this.name = 'PortRangeError';
     this.port = port;
+    brand(this);
   }
 }
 
@@ -100,15 +143,15 @@ export class PortRangeError extends RangeError {
  * ```
  */
 export class InvalidOptionError extends TypeError {
-  /** Always `'ERR_INVALID_OPTION'`. */
   readonly code = 'ERR_INVALID_OPTION' as const;
   /** The option's name, e.g. `'protocol'`. */
   readonly option: string;
 
-  constructor(option: string, message: string) {
-    super(message);
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'InvalidOptionError';
     this.option = option;
+    brand(this);
   }
 }
 
@@ -133,19 +176,41 @@ export class AdapterUnavailableError extends PortwardenError {
 }
 
 /**
- * No adapter could read the socket table: every one was missing or failed.
- * `code: 'ERR_NO_ADAPTER'`; `cause` is an `AggregateError` of each adapter's failure.
+ * No adapter could read the socket table. `code: 'ERR_NO_ADAPTER'`; `cause` is an
+ * `AggregateError` of each adapter's failure.
  *
  * @example
  * ```ts
- * // PATH empty and no /proc: nothing can answer
- * await getProcessesOnPort(80); // may reject with code 'ERR_NO_ADAPTER'
+ * await getProcessesOnPort(80); // with no /proc and an empty PATH: code 'ERR_NO_ADAPTER'
  * ```
  */
 export class NoAdapterError extends PortwardenError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_NO_ADAPTER', message, options);
     this.name = 'NoAdapterError';
+  }
+}
+
+/**
+ * Nothing on this platform can answer the question. `code: 'ERR_UNSUPPORTED_PLATFORM'`.
+ *
+ * @example
+ * ```ts
+ * await getProcessesOnPort(80); // on an OS with no adapter that works: ERR_UNSUPPORTED_PLATFORM
+ * ```
+ */
+export class UnsupportedPlatformError extends PortwardenError {
+  /** The platform's name. */
+  readonly platform: string;
+
+  constructor(platform: string, message?: string, options?: { cause?: unknown }) {
+    super(
+      'ERR_UNSUPPORTED_PLATFORM',
+      message ?? `No socket-table adapter for platform ${platform}`,
+      options,
+    );
+    this.name = 'UnsupportedPlatformError';
+    this.platform = platform;
   }
 }
 
@@ -169,8 +234,7 @@ export class CommandNotFoundError extends PortwardenError {
 }
 
 /**
- * A command-line tool did not finish within its timeout and was killed.
- * `code: 'ERR_COMMAND_TIMEOUT'`.
+ * A command-line tool did not finish in time and was killed. `code: 'ERR_COMMAND_TIMEOUT'`.
  *
  * @example
  * ```ts
@@ -180,7 +244,7 @@ export class CommandNotFoundError extends PortwardenError {
 export class CommandTimeoutError extends PortwardenError {
   /** The command that hung. */
   readonly command: string;
-  /** The timeout in milliseconds. */
+  /** The time it was given, in milliseconds. */
   readonly timeout: number;
 
   constructor(command: string, timeout: number, options?: { cause?: unknown }) {
@@ -226,7 +290,7 @@ export class CommandFailedError extends PortwardenError {
  *
  * @example
  * ```ts
- * parseSsOutput('garbage'); // throws UnparseableOutputError
+ * parseSs('garbage'); // throws UnparseableOutputError
  * ```
  */
 export class UnparseableOutputError extends PortwardenError {
@@ -237,30 +301,6 @@ export class UnparseableOutputError extends PortwardenError {
     super('ERR_UNPARSEABLE_OUTPUT', `${source}: ${message}`, options);
     this.name = 'UnparseableOutputError';
     this.source = source;
-  }
-}
-
-/**
- * Nothing on this platform can answer the question. `code: 'ERR_UNSUPPORTED_PLATFORM'`.
- *
- * @example
- * ```ts
- * // on an OS with no adapter and no pid-port
- * await getProcessesOnPort(80); // rejects with code 'ERR_UNSUPPORTED_PLATFORM'
- * ```
- */
-export class UnsupportedPlatformError extends PortwardenError {
-  /** The platform, as `process.platform` names it. */
-  readonly platform: string;
-
-  constructor(platform: string, message?: string, options?: { cause?: unknown }) {
-    super(
-      'ERR_UNSUPPORTED_PLATFORM',
-      message ?? `No socket-table adapter for platform ${platform}`,
-      options,
-    );
-    this.name = 'UnsupportedPlatformError';
-    this.platform = platform;
   }
 }
 
@@ -280,26 +320,11 @@ export class AbortError extends PortwardenError {
 }
 
 /**
- * Throws an {@link AbortError} when `signal` has fired.
- *
- * @example
- * ```ts
- * throwIfAborted(options.signal);
- * ```
- */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new AbortError(undefined, { cause: signal.reason });
-  }
-}
-
-/**
- * A port cannot be used: `listenWhenFree` could not free it or listen on it within its wait
- * budget (`code: 'ERR_PORT_UNAVAILABLE'`), or `findFreePort` found no free port among the
- * candidates (`code: 'ERR_NO_FREE_PORT'`). `reason` says why (a `FreePortReport` outcome such
- * as `'self'` or `'hidden-owner'`, or `'EADDRINUSE'` when another process kept winning the race
- * to listen); `report` is the detailed report of the last attempt to free the port, when any;
- * the underlying error, if any, is `cause`.
+ * A port cannot be used: `listenWhenFree` could not free it or listen on it within `maxWait`
+ * (`code: 'ERR_PORT_UNAVAILABLE'`), or `findFreePort` found no free port among the candidates
+ * (`code: 'ERR_NO_FREE_PORT'`). `reason` says why (a {@link FreeReport} outcome such as `'self'`,
+ * or the listen error's code such as `'EADDRINUSE'`); `report` is the last attempt to free the
+ * port, when there was one.
  *
  * @example
  * ```ts
@@ -315,15 +340,15 @@ export class PortUnavailableError extends PortwardenError {
   readonly port: number | null;
   /** Why the port cannot be used. */
   readonly reason: string;
-  /** The last `freePort` report (a `FreePortReport`), when the port was freed or tried. */
-  readonly report: FreePortReport | undefined;
+  /** The last report of freeing the port, when it was tried. */
+  readonly report: FreeReport | undefined;
 
   constructor(
     code: 'ERR_PORT_UNAVAILABLE' | 'ERR_NO_FREE_PORT',
     port: number | null,
     reason: string,
     message: string,
-    options?: { cause?: unknown; report?: FreePortReport },
+    options?: { cause?: unknown; report?: FreeReport },
   ) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PortUnavailableError';

@@ -1,34 +1,69 @@
-export type { AdapterContext, SocketQuery, SocketTableAdapter } from './adapters/types.ts';
-export * from './errors.ts';
-export { isPortInUse, type PortInUseOptions, type PortProbe, probePort } from './in-use.ts';
-export type { CommonOptions } from './options.ts';
-export { type GetProcessesOptions, getProcessesOnPort } from './owners.ts';
-export type { BindOutcome, HostProbe } from './probe.ts';
-export type { CommandResult, CommandRunner, RunOptions } from './runner.ts';
-export { type CloseServerOptions, closeServer } from './server/close-server.ts';
-export { trackConnections } from './server/connections.ts';
-export { type FindFreePortOptions, findFreePort } from './server/find-free-port.ts';
-export { type ListenWhenFreeOptions, listenWhenFree } from './server/listen.ts';
-export { handleShutdownSignals, type ShutdownSignalsOptions } from './server/shutdown-signals.ts';
-export { type WaitForPortOptions, waitForPort } from './server/wait-for-port.ts';
-export { ensurePortFree, freePort } from './stop/ensure-free.ts';
-export { killProcessOnPort } from './stop/kill.ts';
+/**
+ * portwarden — ends "port already in use": whether a port is in use, who holds it (every
+ * process), TIME_WAIT, stopping the holders safely, and freeing a port before `listen()`.
+ *
+ * Each yes/no function has a detailed sibling that resolves with a report:
+ * `isPortInUse`/`probePort`, `getProcessesOnPort`/`inspectPort`,
+ * `checkPortTimeWait`/`inspectTimeWait`, `ensurePortFree`/`freePort`.
+ *
+ * @example
+ * ```ts
+ * import {ensurePortFree} from 'portwarden';
+ *
+ * if (!(await ensurePortFree(3000))) throw new Error('port 3000 is held by something I may not stop');
+ * ```
+ *
+ * @module
+ */
+export { getProcessesOnPort, inspectPort, isPortInUse, probePort } from './api/inspect.ts';
 export type {
-  EnsureFreeOptions,
-  FailedKill,
-  FreePortOutcome,
-  FreePortReport,
+  CommonOptions,
+  FreeOptions,
   KillOptions,
+  PortInUseOptions,
+  ProcessesOptions,
+  SignalName,
+  TimeWaitOptions,
+} from './api/options.ts';
+export { parsePort } from './api/port.ts';
+export {
+  type FindFreePortOptions,
+  findFreePort,
+  type ListenWhenFreeOptions,
+  listenWhenFree,
+  type WaitForPortOptions,
+  waitForPort,
+} from './api/server.ts';
+export { ensurePortFree, freePort, killProcessOnPort } from './api/stop.ts';
+export { checkPortTimeWait, inspectTimeWait } from './api/time-wait.ts';
+export {
+  AbortError,
+  AdapterUnavailableError,
+  CommandFailedError,
+  CommandNotFoundError,
+  CommandTimeoutError,
+  type ErrorCode,
+  InvalidOptionError,
+  InvalidPortError,
+  NoAdapterError,
+  PortRangeError,
+  PortUnavailableError,
+  PortwardenError,
+  UnparseableOutputError,
+  UnsupportedPlatformError,
+} from './errors.ts';
+
+export type {
+  FreeOutcome,
+  FreeReport,
   KillReport,
-  SkippedOwner,
+  PortReport,
+  ProbeReport,
   SkipReason,
   StopProgress,
-  StoppedProcess,
-} from './stop/types.ts';
-export {
-  checkPortTimeWait,
-  getTimeWaitInfo,
-  type TimeWaitInfo,
-  type TimeWaitOptions,
-} from './time-wait.ts';
-export type { Family, PortOwner, Protocol, RowOwner, SocketRow, SocketState } from './types.ts';
+  TimeWaitReport,
+} from './reports.ts';
+export { type CloseServerOptions, closeServer } from './server/close-server.ts';
+export { trackConnections } from './server/connections.ts';
+export { handleShutdownSignals, type ShutdownSignalsOptions } from './server/shutdown-signals.ts';
+export type { PortOwner, Protocol } from './types.ts';

@@ -1,7 +1,21 @@
-/** Transport protocol. */
+/**
+ * Transport protocol.
+ *
+ * @example
+ * ```ts
+ * const protocol: Protocol = 'udp';
+ * ```
+ */
 export type Protocol = 'tcp' | 'udp';
 
-/** Address family of a socket. */
+/**
+ * Address family of a socket.
+ *
+ * @example
+ * ```ts
+ * const family: Family = 'IPv6';
+ * ```
+ */
 export type Family = 'IPv4' | 'IPv6';
 
 /**
@@ -98,4 +112,27 @@ export interface PortOwner {
   readonly startTime: string | null;
   /** The adapter that read the socket table. */
   readonly adapter: string;
+  /**
+   * What runs this process and would restart it or depends on it (a container, a service
+   * manager, a process manager), or `null`. A managed owner is not signalled by default.
+   */
+  readonly manager: ProcessManager | null;
+}
+
+/**
+ * What runs a process that holds a port, when something does: stopping the process itself would
+ * be undone (a restart) or break something (a container's published port).
+ *
+ * @example
+ * ```ts
+ * const manager: ProcessManager = {kind: 'pm2', name: 'api', hint: 'pm2 stop api'};
+ * ```
+ */
+export interface ProcessManager {
+  /** `'docker'`, `'systemd'`, `'pm2'`, `'launchd'`, `'windows-service'`, or another documented kind. */
+  readonly kind: string;
+  /** The container, unit, app or service name, where known. */
+  readonly name: string | null;
+  /** The command a person runs to stop it properly (`systemctl stop web.socket web.service`). */
+  readonly hint: string;
 }

@@ -70,7 +70,7 @@ describe('examples/http-server.ts', LINUX_ONLY, () => {
     child.kill('SIGTERM');
     assert.equal((await slow).body, 'slow answer\n');
     assert.equal((await result).code, 0);
-    assert.equal(await waitForPort(port, { until: 'free', timeout: 2000 }), true);
+    assert.equal(await waitForPort(port, { until: 'free', maxWait: 2000 }), true);
   });
 
   test('a second SIGINT exits at once with 130', async () => {
@@ -114,7 +114,7 @@ describe('examples/start-server.ts', LINUX_ONLY, () => {
     const { stdout } = await result;
     assert.match(stdout, /server exited/);
     assert.equal(pidAlive(serverPid), false, 'the server got the forwarded SIGTERM');
-    assert.equal(await waitForPort(port, { until: 'free', timeout: 2000 }), true);
+    assert.equal(await waitForPort(port, { until: 'free', maxWait: 2000 }), true);
   });
 
   test('refuses to start when the port cannot be freed (held by this test process)', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +7,12 @@ import { describe, test } from 'node:test';
 import {
   checkPortTimeWait,
   getProcessesOnPort,
-  getTimeWaitInfo,
+  inspectTimeWait,
   isPortInUse,
   probePort,
 } from '../src/index.ts';
-import { platformProfile } from '../src/platforms.ts';
+import { platformProfile } from '../src/platform/profiles.ts';
+import { withContext } from './helpers/context.ts';
 // The live tests start real holders and read this machine's socket table: LINUX_ONLY.
 import {
   canSwitchUser,
@@ -175,7 +176,7 @@ describe('TIME_WAIT', LINUX_ONLY, () => {
     assert.equal(await checkPortTimeWait(port), true);
     assert.equal(await isPortInUse(port), false, 'TIME_WAIT alone does not make the port busy');
     assert.deepEqual(await getProcessesOnPort(port), [], 'TIME_WAIT rows own no process');
-    const info = await getTimeWaitInfo(port);
+    const info = await inspectTimeWait(port);
     assert.equal(info.timeWait, 3);
     assert.equal(info.serverSide, 3);
     assert.equal(info.listening, false);
@@ -193,7 +194,7 @@ describe('TIME_WAIT', LINUX_ONLY, () => {
   test('no TIME_WAIT on an unused port', async () => {
     const port = await getTestPort();
     assert.equal(await checkPortTimeWait(port), false);
-    const info = await getTimeWaitInfo(port);
+    const info = await inspectTimeWait(port);
     assert.deepEqual([info.timeWait, info.nodeCanListen, info.listening], [0, true, false]);
   });
 });
@@ -254,7 +255,9 @@ test('probePort tells which addresses were tried', LINUX_ONLY, async () => {
   const procRoot = mkdtempSync(join(tmpdir(), 'pw-proc-'));
   mkdirSync(join(procRoot, 'sys/net/ipv6'), { recursive: true });
   writeFileSync(join(procRoot, 'sys/net/ipv6/bindv6only'), '1\n');
-  const cautious = await probePort(port, { context: { procRoot } });
+  const cautious = await withContext({ procRoot })
+    .probePort(port)
+    .finally(() => rmSync(procRoot, { recursive: true, force: true }));
   assert.deepEqual(
     cautious.probes.map((entry) => entry.host),
     ['::', '0.0.0.0', '127.0.0.1', '::1'],

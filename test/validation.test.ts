@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CommandRunner } from '../src/index.ts';
 import * as portwarden from '../src/index.ts';
-import { validatePort } from '../src/port.ts';
+import { validatePort } from '../src/input.ts';
+import { withContext } from './helpers/context.ts';
+import { recordIo } from './helpers/no-io.ts';
 
 /** Every bad port CONTRACT.md names, and a few more. */
 const BAD_PORTS: unknown[] = [
@@ -43,68 +44,65 @@ describe('port validation', () => {
     assert.equal(validatePort('00080'), 80);
   });
 
-  const calls: string[] = [];
-  const recordingRunner: CommandRunner = async (file) => {
-    calls.push(file);
-    throw new Error('no process may be started for bad input');
-  };
-  // A /proc root that does not exist: reading it would fail the call differently.
-  const context = { run: recordingRunner, procRoot: '/nonexistent-proc-root' };
-
   const functions: [string, (port: unknown) => Promise<unknown>][] = [
-    ['isPortInUse', (port) => portwarden.isPortInUse(port as number, { context })],
-    ['probePort', (port) => portwarden.probePort(port as number, { context })],
-    ['checkPortTimeWait', (port) => portwarden.checkPortTimeWait(port as number, { context })],
-    ['getTimeWaitInfo', (port) => portwarden.getTimeWaitInfo(port as number, { context })],
-    ['getProcessesOnPort', (port) => portwarden.getProcessesOnPort(port as number, { context })],
+    ['isPortInUse', (port) => portwarden.isPortInUse(port as number)],
+    ['probePort', (port) => portwarden.probePort(port as number)],
+    ['checkPortTimeWait', (port) => portwarden.checkPortTimeWait(port as number)],
+    ['inspectTimeWait', (port) => portwarden.inspectTimeWait(port as number)],
+    ['getProcessesOnPort', (port) => portwarden.getProcessesOnPort(port as number)],
+    ['inspectPort', (port) => portwarden.inspectPort(port as number)],
+    ['killProcessOnPort', (port) => portwarden.killProcessOnPort(port as number)],
+    ['ensurePortFree', (port) => portwarden.ensurePortFree(port as number)],
+    ['freePort', (port) => portwarden.freePort(port as number)],
+    ['waitForPort', (port) => portwarden.waitForPort(port as number)],
   ];
 
   for (const [name, call] of functions) {
     test(`${name} rejects every bad port with ERR_INVALID_PORT, before any I/O`, async () => {
       for (const port of BAD_PORTS) {
-        let promise: Promise<unknown> | undefined;
-        assert.doesNotThrow(
-          () => {
-            promise = call(port);
-          },
-          `${name}(${String(port)}) must reject, not throw synchronously`,
-        );
-        await assert.rejects(promise as Promise<unknown>, (error: Error & { code?: string }) => {
-          assert.equal(error.code, 'ERR_INVALID_PORT', `${name}(${String(port)})`);
-          assert.ok(error instanceof TypeError || error instanceof RangeError);
-          return true;
+        const { calls, settled } = await recordIo(() => {
+          let promise: Promise<unknown> | undefined;
+          assert.doesNotThrow(
+            () => {
+              promise = call(port);
+            },
+            `${name}(${String(port)}) must reject, not throw synchronously`,
+          );
+          return promise as Promise<unknown>;
         });
+        assert.equal(settled.status, 'rejected', `${name}(${String(port)})`);
+        const error = (settled as PromiseRejectedResult).reason as Error & { code?: string };
+        assert.equal(error.code, 'ERR_INVALID_PORT', `${name}(${String(port)})`);
+        assert.ok(error instanceof TypeError || error instanceof RangeError);
+        assert.ok(error instanceof portwarden.PortwardenError, 'every error is a PortwardenError');
+        assert.deepEqual(calls, [], `${name}(${String(port)}) did I/O before rejecting`);
       }
-      assert.deepEqual(calls, []);
     });
   }
 
-  test('bad options are ERR_INVALID_OPTION', async () => {
-    await assert.rejects(
-      portwarden.getProcessesOnPort(80, { protocol: 'sctp' as 'tcp', context }),
-      {
-        code: 'ERR_INVALID_OPTION',
-      },
-    );
-    await assert.rejects(portwarden.isPortInUse(80, { host: 42 as unknown as string, context }), {
-      code: 'ERR_INVALID_OPTION',
-    });
-    await assert.rejects(portwarden.getProcessesOnPort(80, { adapter: 'nope', context }), {
-      code: 'ERR_INVALID_OPTION',
-    });
-    await assert.rejects(portwarden.getProcessesOnPort(80, 'tcp' as never), {
-      code: 'ERR_INVALID_OPTION',
-    });
-    assert.deepEqual(calls, []);
+  test('bad options are ERR_INVALID_OPTION, before any I/O', async () => {
+    const calls: [string, () => Promise<unknown>][] = [
+      ['protocol', () => portwarden.getProcessesOnPort(80, { protocol: 'sctp' as 'tcp' })],
+      ['host', () => portwarden.isPortInUse(80, { host: 42 as unknown as string })],
+      ['adapter', () => portwarden.getProcessesOnPort(80, { adapter: 'nope' })],
+      ['options', () => portwarden.getProcessesOnPort(80, 'tcp' as never)],
+    ];
+    for (const [label, call] of calls) {
+      const { calls: io, settled } = await recordIo(call);
+      assert.equal(settled.status, 'rejected', label);
+      const error = (settled as PromiseRejectedResult).reason as Error & { code?: string };
+      assert.equal(error.code, 'ERR_INVALID_OPTION', label);
+      assert.ok(error instanceof portwarden.PortwardenError, label);
+      assert.deepEqual(io, [], label);
+    }
   });
 });
 
 describe('adapter selection', () => {
   test('a forced adapter that cannot run is ERR_ADAPTER_UNAVAILABLE', async () => {
     await assert.rejects(
-      portwarden.getProcessesOnPort(80, {
+      withContext({ procRoot: '/nonexistent-proc-root' }).getProcessesOnPort(80, {
         adapter: 'procfs',
-        context: { procRoot: '/nonexistent-proc-root' },
       }),
       (error: portwarden.PortwardenError) => {
         assert.equal(error.code, 'ERR_ADAPTER_UNAVAILABLE');
@@ -115,24 +113,22 @@ describe('adapter selection', () => {
   });
 
   test('PORTWARDEN_ADAPTER forces an adapter; an unknown name is rejected', async () => {
-    await assert.rejects(
-      portwarden.getProcessesOnPort(80, {
-        context: {
-          env: { ...process.env, PORTWARDEN_ADAPTER: 'procfs' },
-          procRoot: '/nonexistent-proc-root',
-        },
-      }),
-      { code: 'ERR_ADAPTER_UNAVAILABLE' },
-    );
-    await assert.rejects(
-      portwarden.getProcessesOnPort(80, { context: { env: { PORTWARDEN_ADAPTER: 'bogus' } } }),
-      { code: 'ERR_INVALID_OPTION' },
-    );
+    process.env.PORTWARDEN_ADAPTER = 'procfs';
+    try {
+      await assert.rejects(
+        withContext({ procRoot: '/nonexistent-proc-root' }).getProcessesOnPort(80),
+        { code: 'ERR_ADAPTER_UNAVAILABLE' },
+      );
+      process.env.PORTWARDEN_ADAPTER = 'bogus';
+      await assert.rejects(portwarden.getProcessesOnPort(80), { code: 'ERR_INVALID_OPTION' });
+    } finally {
+      delete process.env.PORTWARDEN_ADAPTER;
+    }
   });
 
   test('an adapter of another platform is unavailable here', async () => {
     await assert.rejects(
-      portwarden.getProcessesOnPort(80, { adapter: 'powershell', context: { platform: 'linux' } }),
+      withContext({ platform: 'linux' }).getProcessesOnPort(80, { adapter: 'powershell' }),
       {
         code: 'ERR_ADAPTER_UNAVAILABLE',
       },
@@ -141,7 +137,7 @@ describe('adapter selection', () => {
 
   test('another platform: pid-port is the last resort', async (t) => {
     const { pidPortAdapter } = await import('../src/adapters/pid-port.ts');
-    const { platformProfile } = await import('../src/platforms.ts');
+    const { platformProfile } = await import('../src/platform/profiles.ts');
     assert.deepEqual(
       platformProfile('freebsd').adapters.map((adapter) => adapter.name),
       [pidPortAdapter.name],
@@ -153,7 +149,7 @@ describe('adapter selection', () => {
       process.env.PATH = path;
     });
     await assert.rejects(
-      portwarden.getProcessesOnPort(80, { context: { platform: 'aix' } }),
+      withContext({ platform: 'aix' }).getProcessesOnPort(80),
       (error: portwarden.PortwardenError) => {
         assert.equal(error.code, 'ERR_UNSUPPORTED_PLATFORM');
         assert.match(error.message, /aix/);

@@ -1,9 +1,10 @@
 import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseLsofFields } from '../parsers/lsof.ts';
+import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
-import { matchesQuery, toolRunOptions } from './shared.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
+import { matchesQuery } from './query.ts';
 
 const debug = createLogger('portwarden:adapter:lsof');
 
@@ -34,18 +35,27 @@ export function lsofArguments(
 }
 
 /**
- * Apple's lsof prints no `TST=` state lines in field output, so on macOS TCP rows are selected
- * with `-sTCP:LISTEN` and taken as listeners; elsewhere the state comes from `TST=`.
+ * How an lsof build reports TCP state.
+ *
+ * @example
+ * ```ts
+ * const options: LsofAdapterOptions = {listenOnly: true}; // Apple's lsof
+ * ```
  */
-function listenOnlyOn(platform: NodeJS.Platform): boolean {
-  return platform === 'darwin';
+export interface LsofAdapterOptions {
+  /**
+   * The lsof prints no `TST=` state lines in field output (Apple's): TCP files are narrowed to
+   * listeners with `-sTCP:LISTEN` and taken as listeners. Otherwise the state comes from `TST=`.
+   * @default false
+   */
+  readonly listenOnly?: boolean;
 }
 
 /**
- * Reads the socket table with `lsof`. lsof lists only the open files of processes it may inspect,
- * so sockets of other users' processes (without privilege) and TIME_WAIT rows (no process) are
- * missing: `listsHiddenSockets` is `false` and its empty answer needs a bind probe to confirm.
- * A socket shared by several processes appears once per process.
+ * Builds an adapter that reads the socket table with `lsof`. lsof lists only the open files of
+ * processes it may inspect, so sockets of other users' processes (without privilege) and
+ * TIME_WAIT rows (no process) are missing: `listsHiddenSockets` is `false` and its empty answer
+ * needs a bind probe to confirm. A socket shared by several processes appears once per process.
  *
  * lsof exits with status 1 both when nothing matched (empty output: no rows) and when only part
  * of the selection matched (output: parsed). Status 1 with empty output but a message on stderr,
@@ -53,25 +63,39 @@ function listenOnlyOn(platform: NodeJS.Platform): boolean {
  *
  * @example
  * ```ts
- * const rows = await lsofAdapter.read({port: 3000, protocol: 'tcp'}, createContext());
+ * const appleLsof = createLsofAdapter({listenOnly: true});
+ * const rows = await appleLsof.read({port: 3000, protocol: 'tcp'}, tools);
  * ```
  */
-export const lsofAdapter: SocketTableAdapter = {
-  name: 'lsof',
-  listsHiddenSockets: false,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
-    const listenOnly = listenOnlyOn(context.platform);
-    const args = lsofArguments(query, { listenOnly });
-    const result = await context.run('lsof', args, toolRunOptions(context));
-    const stdout = result.stdout.toString('utf8');
-    const stderr = result.stderr.toString('utf8');
-    if (result.exitCode === 1 && stdout.trim() === '' && stderr.trim() === '') {
-      debug('lsof found nothing for port %d', query.port);
-      return [];
-    }
-    if (result.exitCode !== 0 && !(result.exitCode === 1 && stdout.trim() !== '')) {
-      throw new CommandFailedError(`lsof ${args.join(' ')}`, result.exitCode, stderr);
-    }
-    return parseLsofFields(stdout, { listenOnly }).filter((row) => matchesQuery(row, query));
-  },
-};
+export function createLsofAdapter(options: LsofAdapterOptions = {}): SocketTableAdapter {
+  const listenOnly = options.listenOnly === true;
+  return {
+    name: 'lsof',
+    listsHiddenSockets: false,
+    async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
+      const args = lsofArguments(query, { listenOnly });
+      const result = await tools.run('lsof', args, toolRunOptions(tools));
+      const stdout = result.stdout.toString('utf8');
+      const stderr = result.stderr.toString('utf8');
+      if (result.exitCode === 1 && stdout.trim() === '' && stderr.trim() === '') {
+        debug('lsof found nothing for port %d', query.port);
+        return [];
+      }
+      if (result.exitCode !== 0 && !(result.exitCode === 1 && stdout.trim() !== '')) {
+        throw new CommandFailedError(`lsof ${args.join(' ')}`, result.exitCode, stderr);
+      }
+      return parseLsofFields(stdout, { listenOnly }).filter((row) => matchesQuery(row, query));
+    },
+  };
+}
+
+/**
+ * The lsof adapter for an lsof that prints TCP states (Linux, the BSDs); see
+ * {@link createLsofAdapter}.
+ *
+ * @example
+ * ```ts
+ * await lsofAdapter.read({port: 3000, protocol: 'tcp'}, tools);
+ * ```
+ */
+export const lsofAdapter: SocketTableAdapter = createLsofAdapter();

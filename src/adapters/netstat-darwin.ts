@@ -1,10 +1,11 @@
 import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseNetstatDarwin } from '../parsers/netstat-darwin.ts';
-import type { CommandRunner } from '../runner.ts';
+import type { CommandRunner } from '../system/runner.ts';
+import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { Protocol, SocketRow } from '../types.ts';
-import { matchesQuery, requirePlatform } from './shared.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
+import { matchesQuery } from './query.ts';
 
 const debug = createLogger('portwarden:adapter:netstat');
 
@@ -30,15 +31,22 @@ export function darwinNetstatArguments(protocol: Protocol, wide: boolean): strin
   return [wide ? '-anvl' : '-anv', '-p', protocol];
 }
 
-async function readProtocol(protocol: Protocol, context: AdapterContext): Promise<SocketRow[]> {
-  const options = { timeout: context.timeout, signal: context.signal, env: context.env };
-  const wide = !withoutWideAddresses.has(context.run);
-  let result = await context.run('netstat', darwinNetstatArguments(protocol, wide), options);
+async function readProtocol(protocol: Protocol, tools: ToolContext): Promise<SocketRow[]> {
+  const wide = !withoutWideAddresses.has(tools.run);
+  let result = await tools.run(
+    'netstat',
+    darwinNetstatArguments(protocol, wide),
+    toolRunOptions(tools),
+  );
   if (result.exitCode !== 0 && wide) {
     // `netstat: illegal option -- l` and a usage text, exit 1, on systems without -l.
     debug('netstat -anvl failed (%s): retrying without -l', result.stderr.toString('utf8').trim());
-    withoutWideAddresses.add(context.run);
-    result = await context.run('netstat', darwinNetstatArguments(protocol, false), options);
+    withoutWideAddresses.add(tools.run);
+    result = await tools.run(
+      'netstat',
+      darwinNetstatArguments(protocol, false),
+      toolRunOptions(tools),
+    );
   }
   if (result.exitCode !== 0) {
     throw new CommandFailedError(
@@ -65,10 +73,9 @@ async function readProtocol(protocol: Protocol, context: AdapterContext): Promis
 export const netstatDarwinAdapter: SocketTableAdapter = {
   name: 'netstat',
   listsHiddenSockets: true,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
-    requirePlatform(context, 'darwin', 'macOS netstat');
+  async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
     const protocols: Protocol[] = query.protocol ? [query.protocol] : ['tcp', 'udp'];
-    const tables = await Promise.all(protocols.map((protocol) => readProtocol(protocol, context)));
+    const tables = await Promise.all(protocols.map((protocol) => readProtocol(protocol, tools)));
     const rows = tables.flat().filter((row) => matchesQuery(row, query));
     debug('port %d: %d rows', query.port, rows.length);
     return rows;

@@ -1,11 +1,12 @@
 import { CommandFailedError, CommandNotFoundError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseNetstatLinux } from '../parsers/netstat-linux.ts';
-import type { CommandResult } from '../runner.ts';
+import { completeOwnersFromProc } from '../system/procfs.ts';
+import type { CommandResult } from '../system/runner.ts';
+import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
-import { completeOwnersFromProc } from './procfs.ts';
-import { matchesQuery, toolRunOptions } from './shared.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
+import { matchesQuery } from './query.ts';
 
 const debug = createLogger('portwarden:adapter:netstat');
 
@@ -62,27 +63,27 @@ export function busyboxNetstatArguments(query: SocketQuery): string[] {
 export const netstatLinuxAdapter: SocketTableAdapter = {
   name: 'netstat',
   listsHiddenSockets: true,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
+  async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
     let text: string;
     try {
-      text = await runNetTools(query, context);
+      text = await runNetTools(query, tools);
     } catch (error) {
       if (!(error instanceof CommandNotFoundError)) throw error;
       debug('netstat not found; trying busybox netstat');
-      text = await runBusybox(query, context, error);
+      text = await runBusybox(query, tools, error);
     }
     const rows = parseNetstatLinux(text).filter((row) => matchesQuery(row, query));
-    return query.withoutOwners ? rows : completeOwnersFromProc(rows, context.procRoot);
+    return query.withoutOwners ? rows : completeOwnersFromProc(rows, tools.procRoot);
   },
 };
 
-async function runNetTools(query: SocketQuery, context: AdapterContext): Promise<string> {
+async function runNetTools(query: SocketQuery, tools: ToolContext): Promise<string> {
   let args = netstatArguments(query);
-  let result = await context.run('netstat', args, toolRunOptions(context, C_LOCALE));
+  let result = await tools.run('netstat', args, toolRunOptions(tools, C_LOCALE));
   if (result.exitCode !== 0 && REJECTED_OPTION.test(stderrOf(result))) {
     debug('netstat rejected an option (%s); retrying without -W', firstLine(result));
     args = args.filter((arg) => arg !== '-W');
-    result = await context.run('netstat', args, toolRunOptions(context, C_LOCALE));
+    result = await tools.run('netstat', args, toolRunOptions(tools, C_LOCALE));
   }
   if (result.exitCode !== 0) {
     throw new CommandFailedError(`netstat ${args.join(' ')}`, result.exitCode, stderrOf(result));
@@ -92,17 +93,17 @@ async function runNetTools(query: SocketQuery, context: AdapterContext): Promise
 
 async function runBusybox(
   query: SocketQuery,
-  context: AdapterContext,
+  tools: ToolContext,
   notFound: CommandNotFoundError,
 ): Promise<string> {
   let args = busyboxNetstatArguments(query);
   let result: CommandResult;
   try {
-    result = await context.run('busybox', args, toolRunOptions(context, C_LOCALE));
+    result = await tools.run('busybox', args, toolRunOptions(tools, C_LOCALE));
     if (result.exitCode !== 0 && args.includes('-p') && REJECTED_OPTION.test(stderrOf(result))) {
       debug('busybox netstat has no -p (%s); owners will be unknown', firstLine(result));
       args = args.filter((arg) => arg !== '-p');
-      result = await context.run('busybox', args, toolRunOptions(context, C_LOCALE));
+      result = await tools.run('busybox', args, toolRunOptions(tools, C_LOCALE));
     }
   } catch (error) {
     if (error instanceof CommandNotFoundError) throw notFound;

@@ -1,15 +1,16 @@
-import { familyOf, normalizeAddress } from '../address.ts';
 import {
   AbortError,
   AdapterUnavailableError,
   CommandFailedError,
   CommandNotFoundError,
   CommandTimeoutError,
-  throwIfAborted,
 } from '../errors.ts';
 import { createLogger } from '../log.ts';
+import { familyOf, normalizeAddress } from '../parsers/address.ts';
+import { throwIfAborted } from '../system/timing.ts';
+import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { Family, Protocol, SocketRow } from '../types.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
 
 const debug = createLogger('portwarden:adapter:pid-port');
 
@@ -135,19 +136,17 @@ function translate(error: unknown): Error {
   );
 }
 
-/** Settles with `promise`, or rejects at the context's timeout or abort signal. */
-function withDeadline<T>(promise: Promise<T>, context: AdapterContext): Promise<T> {
-  throwIfAborted(context.signal);
+/** Settles with `promise`, or rejects at the tool timeout (never past the deadline) or abort. */
+function withDeadline<T>(promise: Promise<T>, tools: ToolContext): Promise<T> {
+  throwIfAborted(tools.signal);
+  const { timeout } = toolRunOptions(tools);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new CommandTimeoutError('pid-port', context.timeout)),
-      context.timeout,
-    );
-    const onAbort = () => reject(new AbortError(undefined, { cause: context.signal?.reason }));
-    context.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => reject(new CommandTimeoutError('pid-port', timeout)), timeout);
+    const onAbort = () => reject(new AbortError(undefined, { cause: tools.signal?.reason }));
+    tools.signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => {
       clearTimeout(timer);
-      context.signal?.removeEventListener('abort', onAbort);
+      tools.signal?.removeEventListener('abort', onAbort);
     });
   });
 }
@@ -158,8 +157,8 @@ function withDeadline<T>(promise: Promise<T>, context: AdapterContext): Promise<
  * only). It uses `portBindings` (every holder and its address) where pid-port has it, else
  * `portToPid` (one pid, no address). It sees only processes whose pid it can read, so its empty
  * answer is not proof (`listsHiddenSockets: false`), and rows carry only what pid-port knows — see
- * {@link pidPortRows}. It does not use the context's command runner: pid-port spawns its own tools
- * (ss, lsof, netstat), bounded here by the context's timeout.
+ * {@link pidPortRows}. It does not use the command runner: pid-port spawns its own tools
+ * (ss, lsof, netstat), bounded here by the tool timeout and the call's deadline.
  *
  * @example
  * ```ts
@@ -170,15 +169,15 @@ function withDeadline<T>(promise: Promise<T>, context: AdapterContext): Promise<
 export const pidPortAdapter: SocketTableAdapter = {
   name: 'pid-port',
   listsHiddenSockets: false,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
+  async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
     const pidPort = await loadPidPort();
     const protocol = query.protocol ?? 'tcp';
     let bindings: PidPortBinding[];
     try {
       if (typeof pidPort.portBindings === 'function') {
-        bindings = await withDeadline(pidPort.portBindings(query.port, { host: '*' }), context);
+        bindings = await withDeadline(pidPort.portBindings(query.port, { host: '*' }), tools);
       } else {
-        const pid = await withDeadline(pidPort.portToPid({ port: query.port, host: '*' }), context);
+        const pid = await withDeadline(pidPort.portToPid({ port: query.port, host: '*' }), tools);
         bindings = pid === undefined ? [] : [{ host: UNKNOWN_ADDRESS, pid }];
       }
     } catch (error) {

@@ -1,56 +1,21 @@
-import { CommandFailedError, CommandNotFoundError, UnparseableOutputError } from '../errors.ts';
+import { CommandFailedError, UnparseableOutputError } from '../errors.ts';
+import { validatePort } from '../input.ts';
 import { createLogger } from '../log.ts';
 import {
   parsePowerShellTcp,
   parsePowerShellUdp,
   powerShellRecords,
 } from '../parsers/powershell.ts';
-import { validatePort } from '../port.ts';
-import type { CommandResult } from '../runner.ts';
+import type { ToolContext } from '../system/tools.ts';
+import { runPowerShell } from '../system/windows-console.ts';
 import type { Protocol, SocketRow } from '../types.ts';
-import { requirePlatform } from './shared.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
 
 const debug = createLogger('portwarden:adapter:powershell');
-
-/** Windows PowerShell 5.1 first (always installed), then PowerShell 7. */
-const POWERSHELL_EXECUTABLES = ['powershell.exe', 'pwsh.exe'] as const;
 
 /** Marks the start of the TCP / UDP JSON in the script's output. */
 const TCP_MARKER = '#portwarden-tcp';
 const UDP_MARKER = '#portwarden-udp';
-
-/**
- * Runs a fixed PowerShell script: `powershell.exe -NoProfile -NonInteractive -Command <script>`,
- * or `pwsh.exe` when Windows PowerShell is missing. The script is one argument, not a shell line;
- * callers build it from constants and validated integers only. Throws the
- * {@link CommandNotFoundError} of `powershell.exe` when neither exists; returns any exit status.
- *
- * @example
- * ```ts
- * const {stdout} = await runPowerShell('Get-Date -Format o', createContext());
- * ```
- */
-export async function runPowerShell(
-  script: string,
-  context: AdapterContext,
-): Promise<CommandResult> {
-  let missing: CommandNotFoundError | undefined;
-  for (const executable of POWERSHELL_EXECUTABLES) {
-    try {
-      return await context.run(executable, ['-NoProfile', '-NonInteractive', '-Command', script], {
-        timeout: context.timeout,
-        signal: context.signal,
-        env: context.env,
-      });
-    } catch (error) {
-      if (!(error instanceof CommandNotFoundError)) throw error;
-      debug('%s not found', executable);
-      missing ??= error;
-    }
-  }
-  throw missing ?? new CommandNotFoundError(POWERSHELL_EXECUTABLES[0]);
-}
 
 /**
  * The PowerShell script the adapter runs. The port is validated as an integer 1–65535 before it is
@@ -135,10 +100,9 @@ export function splitPowerShellSections(text: string): { tcp?: string; udp?: str
 export const powershellAdapter: SocketTableAdapter = {
   name: 'powershell',
   listsHiddenSockets: true,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
+  async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
     const script = powerShellSocketScript(query.port, query.protocol, query.includeRemote === true);
-    requirePlatform(context, 'win32', 'PowerShell Get-NetTCPConnection');
-    const result = await runPowerShell(script, context);
+    const result = await runPowerShell(script, tools);
     if (result.exitCode !== 0) {
       throw new CommandFailedError(
         'powershell Get-NetTCPConnection',

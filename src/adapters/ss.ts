@@ -1,10 +1,11 @@
 import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseSs } from '../parsers/ss.ts';
-import type { CommandResult } from '../runner.ts';
+import type { CommandResult } from '../system/runner.ts';
+import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
-import { matchesQuery, toolRunOptions } from './shared.ts';
-import type { AdapterContext, SocketQuery, SocketTableAdapter } from './types.ts';
+import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
+import { matchesQuery } from './query.ts';
 
 const debug = createLogger('portwarden:adapter:ss');
 
@@ -51,13 +52,13 @@ export function ssArguments(query: SocketQuery): string[] {
 export const ssAdapter: SocketTableAdapter = {
   name: 'ss',
   listsHiddenSockets: true,
-  async read(query: SocketQuery, context: AdapterContext): Promise<SocketRow[]> {
+  async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
     let args = ssArguments(query);
-    let result = await context.run('ss', args, toolRunOptions(context));
+    let result = await tools.run('ss', args, toolRunOptions(tools));
     if (result.exitCode !== 0 && REJECTED_OPTION.test(result.stderr.toString('utf8'))) {
       debug('ss rejected an option (%s); retrying without -H', firstLine(result));
       args = args.filter((arg) => arg !== '-H');
-      result = await context.run('ss', args, toolRunOptions(context));
+      result = await tools.run('ss', args, toolRunOptions(tools));
     }
     if (result.exitCode !== 0) {
       throw new CommandFailedError(

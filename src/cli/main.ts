@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { createLogger } from '../log.ts';
 /**
  * The `portwarden` command line. This entry point only parses the command line (node:util
  * `parseArgs`) and loads the module of the command that runs, with a dynamic `import()`, so that
@@ -14,12 +13,11 @@ import { createLogger } from '../log.ts';
  *
  * @module
  */
-import { helpText, type Invocation, parseCommandLine, type UsageError } from './args.ts';
+import { type Invocation, parseCommandLine, type UsageError } from './args.ts';
+import { debug } from './debug.ts';
 import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.ts';
+import { helpText } from './help.ts';
 import { type CliIO, printError, writeJson } from './output.ts';
-
-/** `debug` under `portwarden:cli`, loaded only when `DEBUG` is set (see src/log.ts). */
-const debug = createLogger('portwarden:cli');
 
 /**
  * The package version, read at run time from the package.json beside the build
@@ -50,7 +48,7 @@ async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValu
       return (await import('./commands/check.ts')).runCheck(invocation, io);
     case 'kill':
     case 'free':
-      return (await import('./commands/kill.ts')).runStop(invocation, io);
+      return (await import('./commands/stop.ts')).runStop(invocation, io);
     case 'wait':
       return (await import('./commands/wait.ts')).runWait(invocation, io);
   }
@@ -64,7 +62,7 @@ async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValu
  * @example
  * ```ts
  * process.exitCode = await runCli(['check', '3000'], {
- *   stdout: process.stdout, stderr: process.stderr, env: process.env, platform: process.platform,
+ *   stdout: process.stdout, stderr: process.stderr, env: process.env,
  * });
  * ```
  */
@@ -132,7 +130,6 @@ function main(): void {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    platform: process.platform,
   };
   runCli(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;

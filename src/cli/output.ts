@@ -228,35 +228,17 @@ export function formatAddress(address: string, port: number): string {
 }
 
 /**
- * What to tell someone who cannot see or stop another user's process.
- *
- * @example
- * ```ts
- * privilegeHint('postgres'); // 'run as root (sudo) or as postgres'
- * ```
- */
-export function privilegeHint(
-  user: string | null,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  if (platform === 'win32') return 'run from an Administrator terminal';
-  if (user === 'root') return 'run as root (sudo)';
-  return `run as root (sudo) or as ${user ?? 'the owning user'}`;
-}
-
-/**
  * The streams and environment a command runs with (replaceable in tests).
  *
  * @example
  * ```ts
- * const io: CliIO = {stdout: process.stdout, stderr: process.stderr, env: process.env, platform: process.platform};
+ * const io: CliIO = {stdout: process.stdout, stderr: process.stderr, env: process.env};
  * ```
  */
 export interface CliIO {
   readonly stdout: TextStream;
   readonly stderr: TextStream;
   readonly env: NodeJS.ProcessEnv;
-  readonly platform: NodeJS.Platform;
   /** Fires on SIGINT (Ctrl-C): waiting commands stop and exit with status 130. */
   readonly signal?: AbortSignal;
 }

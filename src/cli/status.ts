@@ -1,4 +1,4 @@
-import type { SkipReason, StopProgress } from '../stop/types.ts';
+import type { SkipReason, StopProgress } from '../index.ts';
 import { formatMs, printable, type Style, type TextStream, visibleLength } from './output.ts';
 
 /**

@@ -5,9 +5,9 @@
  * @module
  */
 import { isIPv4 } from 'node:net';
-import { familyOf, normalizeAddress, splitHostPort } from '../address.ts';
 import { UnparseableOutputError } from '../errors.ts';
 import type { Family, Protocol, RowOwner, SocketRow, SocketState } from '../types.ts';
+import { familyOf, normalizeAddress, splitHostPort } from './address.ts';
 
 /**
  * Options for {@link parseLsofFields} and {@link parseLsofTable}.

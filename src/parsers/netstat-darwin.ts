@@ -21,9 +21,9 @@
  * @module
  */
 import { isIP } from 'node:net';
-import { familyOf, normalizeAddress, splitBsdHostPort } from '../address.ts';
 import { UnparseableOutputError } from '../errors.ts';
 import type { Family, Protocol, RowOwner, SocketRow, SocketState } from '../types.ts';
+import { familyOf, normalizeAddress, splitBsdHostPort } from './address.ts';
 
 /** `tcp4`, `tcp6`, `tcp46`, `udp4`, `udp6`, `udp46`, and bare `tcp`/`udp` (no version flag set). */
 const PROTOCOL = /^(tcp|udp)(4|6|46)?$/;

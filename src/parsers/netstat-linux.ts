@@ -5,9 +5,9 @@
  * @module
  */
 import { isIPv4 } from 'node:net';
-import { familyOf, normalizeAddress, splitHostPort } from '../address.ts';
 import { UnparseableOutputError } from '../errors.ts';
 import type { Family, Protocol, RowOwner, SocketRow, SocketState } from '../types.ts';
+import { familyOf, normalizeAddress, splitHostPort } from './address.ts';
 
 /** The fixed leading columns: Proto Recv-Q Send-Q Local Foreign, then the rest of the line. */
 const ROW = /^\s*([a-z][a-z0-9]*)\s+([0-9]+)\s+([0-9]+)\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/;

@@ -10,9 +10,10 @@
  *
  * @module
  */
-import { familyOf, normalizeAddress } from '../address.ts';
+
 import { UnparseableOutputError } from '../errors.ts';
 import type { Protocol, RowOwner, SocketRow, SocketState } from '../types.ts';
+import { familyOf, normalizeAddress } from './address.ts';
 
 /** `MSFT_NetTCPConnection.State` values and their names. */
 const TCP_STATE_NAMES: Readonly<Record<number, string>> = {

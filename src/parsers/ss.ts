@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { familyOf, normalizeAddress, splitHostPort } from '../address.ts';
+
 import { UnparseableOutputError } from '../errors.ts';
 import type { Family, Protocol, RowOwner, SocketRow, SocketState } from '../types.ts';
+import { familyOf, normalizeAddress, splitHostPort } from './address.ts';
 
 /**
  * Options for {@link parseSs}.

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { AdapterContext } from '../adapters/types.ts';
-import type { ProcessInfo, ProcessInfoSource } from './types.ts';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { parseProcStat } from '../parsers/proc-stat.ts';
+import { programName } from '../parsers/program-name.ts';
+import type { ToolContext } from '../system/tools.ts';
+import type { ProcessInfo, ProcessInfoSource } from './info.ts';
 import { lookupUserName } from './users.ts';
 
 function readText(path: string): string | undefined {
@@ -11,34 +13,18 @@ function readText(path: string): string | undefined {
   }
 }
 
-/**
- * Parses `/proc/<pid>/stat`: the name sits in parentheses and may itself contain spaces and
- * parentheses, so fields are counted from the *last* `)`. Returns the parent pid (field 4) and the
- * start time in clock ticks since boot (field 22), which identifies a process across pid reuse.
- *
- * @example
- * ```ts
- * parseProcStat('4242 (node) S 1 4242 ... 123456 ...'); // {ppid: 1, startTime: '123456'}
- * ```
- */
-export function parseProcStat(text: string): { ppid: number; startTime: string } | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const fields = text
-    .slice(close + 2)
-    .trim()
-    .split(' ');
-  // fields[0] is field 3 (state); field N is fields[N - 3].
-  const ppid = Number(fields[1]);
-  const startTime = fields[19];
-  if (!Number.isInteger(ppid) || startTime === undefined || !/^[0-9]+$/.test(startTime))
-    return undefined;
-  return { ppid, startTime };
+function readLink(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Reads one process from `/proc/<pid>`: comm, cmdline (NUL-separated), real uid from `status`,
- * ppid and start time from `stat`. `undefined` when the process is gone.
+ * Reads one process from `/proc/<pid>`: cmdline (NUL-separated), the executable, comm, the real
+ * uid from `status`, ppid and start time from `stat`. The name is the program's (see
+ * {@link programName}), never only a thread's. `undefined` when the process is gone.
  *
  * @example
  * ```ts
@@ -50,18 +36,18 @@ export function readLinuxProcess(pid: number, procRoot = '/proc'): ProcessInfo |
   const stat = readText(`${base}/stat`);
   if (stat === undefined) return undefined;
   const parsedStat = parseProcStat(stat);
-  const comm = readText(`${base}/comm`)?.replace(/\n$/, '') ?? null;
   const rawCmdline = readText(`${base}/cmdline`);
   let argv: string[] | null = null;
   if (rawCmdline !== undefined && rawCmdline.length > 0) {
     argv = rawCmdline.replace(/\0+$/, '').split('\0');
   }
+  const comm = readText(`${base}/comm`)?.replace(/\n$/, '') ?? null;
   const status = readText(`${base}/status`);
   const uidMatch = status ? /^Uid:\s+(\d+)/m.exec(status) : null;
   const uid = uidMatch ? Number(uidMatch[1]) : null;
   return {
     pid,
-    name: comm,
+    name: programName({ argv0: argv?.[0] ?? null, exe: readLink(`${base}/exe`), comm }),
     argv,
     commandLine: argv ? argv.join(' ') : null,
     uid,
@@ -76,14 +62,14 @@ export function readLinuxProcess(pid: number, procRoot = '/proc'): ProcessInfo |
  *
  * @example
  * ```ts
- * const info = await linuxProcessInfo([4242], createContext());
+ * const info = await linuxProcessInfo([4242], tools);
  * info.get(4242)?.commandLine; // 'node server.js'
  * ```
  */
-export const linuxProcessInfo: ProcessInfoSource = async (pids, context: AdapterContext) => {
+export const linuxProcessInfo: ProcessInfoSource = async (pids, tools: ToolContext) => {
   const result = new Map<number, ProcessInfo>();
   for (const pid of pids) {
-    const info = readLinuxProcess(pid, context.procRoot);
+    const info = readLinuxProcess(pid, tools.procRoot);
     if (info) result.set(pid, info);
   }
   return result;

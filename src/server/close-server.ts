@@ -1,15 +1,18 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import { PortwardenError } from '../errors.ts';
+import { ownOptions, validateMilliseconds } from '../input.ts';
 import { createLogger } from '../log.ts';
-import { validateMilliseconds, validateOptions } from '../port.ts';
 import { assertServer, openConnections, responsesInFlight } from './connections.ts';
 
 const debug = createLogger('portwarden:server');
 
 /** Options of {@link closeServer}. */
 export interface CloseServerOptions {
-  /** Milliseconds before whatever is still open is ended. Default 5000. */
+  /**
+   * Milliseconds requests in flight may take before whatever is still open is ended.
+   * @default 5000
+   */
   readonly timeout?: number;
 }
 
@@ -76,7 +79,7 @@ function closeAfter(response: ServerResponse): void {
  */
 export async function closeServer(server: Server, options?: CloseServerOptions): Promise<void> {
   assertServer(server);
-  const valid = validateOptions<CloseServerOptions>(options);
+  const valid = ownOptions<CloseServerOptions>(options);
   const timeout = validateMilliseconds('timeout', valid.timeout, DEFAULT_CLOSE_TIMEOUT);
   const target = server as HttpLike;
   const closeIdle = target.closeIdleConnections?.bind(target);

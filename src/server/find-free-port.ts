@@ -1,46 +1,23 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { InvalidOptionError, PortUnavailableError, throwIfAborted } from '../errors.ts';
-import { probePort } from '../in-use.ts';
+import type { Context } from '../core/context.ts';
+import { probeTarget, probeTargetNow } from '../core/in-use.ts';
+import { PortUnavailableError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { type CommonOptions, contextFromOptions } from '../options.ts';
-import { validateMilliseconds, validateOptions, validatePort, validateProtocol } from '../port.ts';
-import { resolveAdapterName } from '../socket-table.ts';
+import { throwIfAborted } from '../system/timing.ts';
 import type { Protocol } from '../types.ts';
 
 const debug = createLogger('portwarden:server');
 
-/** Options of {@link findFreePort}. */
-export interface FindFreePortOptions extends CommonOptions {
-  /** Ports to try first, in order. */
-  readonly preferred?: number | string | Iterable<number | string>;
-  /**
-   * Ports to try next, in order, inclusive. With a range, nothing outside `preferred` and the
-   * range is returned; without one, a port the OS picks is the last resort.
-   */
-  readonly range?: { readonly from: number | string; readonly to: number | string };
-  /** Ports never to return. */
-  readonly exclude?: Iterable<number | string>;
-  /** Only this address must be free (as `isPortInUse` takes it). Default: every address. */
-  readonly host?: string;
-  /** Default `'tcp'`. */
-  readonly protocol?: Protocol;
-  /**
-   * Milliseconds a port this process was handed stays off the list for later calls, so that two
-   * callers that have not listened yet never get the same port. Default 15000; 0 turns it off.
-   */
-  readonly lockFor?: number;
-}
-
 /**
- * Default milliseconds a port handed out by {@link findFreePort} is not handed out again.
+ * Default milliseconds a port handed out by `findFreePort` is not handed out again.
  *
  * @example
  * ```ts
- * await findFreePort({lockFor: DEFAULT_LOCK_FOR * 2});
+ * await findFreePort({lockPeriod: DEFAULT_LOCK_PERIOD * 2});
  * ```
  */
-export const DEFAULT_LOCK_FOR = 15000;
+export const DEFAULT_LOCK_PERIOD = 15000;
 
 /** port → `performance.now()` time until which it is not handed out again. */
 const locked = new Map<number, number>();
@@ -51,15 +28,6 @@ function isLocked(port: number): boolean {
   if (until > performance.now()) return true;
   locked.delete(port);
   return false;
-}
-
-function portList(value: unknown, name: string): number[] {
-  if (value === undefined) return [];
-  if (typeof value === 'number' || typeof value === 'string') return [validatePort(value)];
-  if (typeof value !== 'object' || value === null || !(Symbol.iterator in value)) {
-    throw new InvalidOptionError(name, `${name} must be a port or an iterable of ports`);
-  }
-  return [...(value as Iterable<unknown>)].map((port) => validatePort(port));
 }
 
 /** A port the OS picks for `listen(0)` / `bind(0)` on `host` (default `::`, else `0.0.0.0`). */
@@ -94,59 +62,47 @@ function osAssignedPort(protocol: Protocol, host: string | undefined): Promise<n
 }
 
 /**
- * Finds a port a server can listen on — what get-port offers, decided by exclusive bind probes on
- * every address a server would use (`isPortInUse` saying `false`; a port refused with EACCES is
- * not free either). It tries the `preferred` ports in order, then the `range`; without a range
- * it falls back to a port the OS picks (checked the same way). Ports it handed out within the last
- * `lockFor` ms (default 15000) are not handed out again by this process, so concurrent callers
- * that have not listened yet never collide (get-port's "locked ports"). Rejects with
- * `ERR_NO_FREE_PORT` (a `PortUnavailableError`) when nothing in the range is free, and with
- * `ERR_INVALID_PORT` / `ERR_INVALID_OPTION` for bad input.
+ * A validated `findFreePort` call.
  *
  * @example
  * ```ts
- * import {findFreePort} from 'portwarden';
- *
- * const port = await findFreePort({preferred: 3000, range: {from: 3001, to: 3100}});
- * const anyPort = await findFreePort(); // e.g. 41873
+ * const settings: FindPortSettings = {preferred: [3000], range: undefined, exclude: new Set(),
+ *   host: undefined, protocol: 'tcp', lockPeriod: 15000, forcedAdapter: undefined};
  * ```
  */
-export async function findFreePort(options?: FindFreePortOptions): Promise<number> {
-  const valid = validateOptions<FindFreePortOptions>(options);
-  const preferred = portList(valid.preferred, 'preferred');
-  const exclude = new Set(portList(valid.exclude, 'exclude'));
-  const protocol = validateProtocol(valid.protocol);
-  const lockFor = validateMilliseconds('lockFor', valid.lockFor, DEFAULT_LOCK_FOR);
-  let range: { from: number; to: number } | undefined;
-  if (valid.range !== undefined) {
-    if (typeof valid.range !== 'object' || valid.range === null) {
-      throw new InvalidOptionError('range', 'range must be {from, to}');
-    }
-    range = { from: validatePort(valid.range.from), to: validatePort(valid.range.to) };
-    if (range.from > range.to) {
-      throw new InvalidOptionError(
-        'range',
-        `range.from ${range.from} is above range.to ${range.to}`,
-      );
-    }
-  }
-  if (valid.host !== undefined && (typeof valid.host !== 'string' || valid.host.trim() === '')) {
-    throw new InvalidOptionError('host', 'host must be a non-empty string');
-  }
-  const context = contextFromOptions(valid);
-  resolveAdapterName(valid.adapter, context.env);
-  const probeOptions = { ...valid, protocol };
+export interface FindPortSettings {
+  readonly preferred: readonly number[];
+  readonly range: { readonly from: number; readonly to: number } | undefined;
+  readonly exclude: ReadonlySet<number>;
+  readonly host: string | undefined;
+  readonly protocol: Protocol;
+  readonly lockPeriod: number;
+  readonly forcedAdapter: string | undefined;
+}
 
+/**
+ * `findFreePort` on validated settings: the preferred ports in order, then the range, else ports
+ * the OS picks; each checked by the same probes as `isPortInUse` (a port refused with EACCES is
+ * not free either) and locked for `lockPeriod` ms once handed out.
+ *
+ * @example
+ * ```ts
+ * const port = await findPort(settings, createContext());
+ * ```
+ */
+export async function findPort(settings: FindPortSettings, context: Context): Promise<number> {
+  const { preferred, range, exclude, protocol, lockPeriod } = settings;
   const tryPort = async (port: number): Promise<boolean> => {
     if (exclude.has(port) || isLocked(port)) return false;
     // Reserved while probing, so a concurrent call does not probe and return it too.
     locked.set(port, Number.POSITIVE_INFINITY);
     let free = false;
     try {
-      const probe = await probePort(port, probeOptions);
+      const target = await probeTarget({ ...settings, port }, context);
+      const probe = await probeTargetNow(target, context);
       free = !probe.inUse && !probe.denied;
     } finally {
-      if (free && lockFor > 0) locked.set(port, performance.now() + lockFor);
+      if (free && lockPeriod > 0) locked.set(port, performance.now() + lockPeriod);
       else locked.delete(port);
     }
     debug('findFreePort: %d %s', port, free ? 'free' : 'taken');
@@ -158,7 +114,7 @@ export async function findFreePort(options?: FindFreePortOptions): Promise<numbe
   }
   if (range) {
     for (let port = range.from; port <= range.to; port++) {
-      throwIfAborted(valid.signal);
+      throwIfAborted(context.signal);
       if (preferred.includes(port)) continue;
       if (await tryPort(port)) return port;
     }
@@ -170,8 +126,8 @@ export async function findFreePort(options?: FindFreePortOptions): Promise<numbe
     );
   }
   for (let attempt = 0; attempt < 20; attempt++) {
-    throwIfAborted(valid.signal);
-    const port = await osAssignedPort(protocol, valid.host);
+    throwIfAborted(context.signal);
+    const port = await osAssignedPort(protocol, settings.host);
     if (port > 0 && (await tryPort(port))) return port;
   }
   throw new PortUnavailableError(

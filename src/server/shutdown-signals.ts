@@ -1,47 +1,40 @@
 import type { Server } from 'node:net';
 import { constants } from 'node:os';
+import { createContext } from '../core/context.ts';
 import { InvalidOptionError } from '../errors.ts';
+import { ownOptions, validateMilliseconds, validateSignalName } from '../input.ts';
 import { createLogger } from '../log.ts';
-import { validateMilliseconds, validateOptions } from '../port.ts';
-import { validateSignalName } from '../stop/validate.ts';
 import { closeServer, DEFAULT_CLOSE_TIMEOUT } from './close-server.ts';
 import { assertServer } from './connections.ts';
 
 const debug = createLogger('portwarden:server');
 
-/**
- * The signals that ask a server to shut down, per platform: Ctrl+C (SIGINT), service managers and
- * `kill` (SIGTERM), nodemon's restart (SIGUSR2); on Windows, closing the console window (SIGHUP)
- * instead of SIGUSR2, which Windows does not have.
- *
- * @example
- * ```ts
- * SHUTDOWN_SIGNALS[process.platform] ?? SHUTDOWN_SIGNALS.default; // ['SIGINT', 'SIGTERM', 'SIGUSR2']
- * ```
- */
-export const SHUTDOWN_SIGNALS: Readonly<
-  Partial<Record<NodeJS.Platform, readonly NodeJS.Signals[]>>
-> & {
-  readonly default: readonly NodeJS.Signals[];
-} = {
-  default: ['SIGINT', 'SIGTERM', 'SIGUSR2'],
-  win32: ['SIGINT', 'SIGTERM', 'SIGHUP'],
-};
-
 /** Options of {@link handleShutdownSignals}. */
 export interface ShutdownSignalsOptions {
-  /** `closeServer`'s timeout: ms that requests in flight may take. Default 5000. */
+  /**
+   * `closeServer`'s timeout: ms that requests in flight may take.
+   * @default 5000
+   */
   readonly timeout?: number;
-  /** Exit status after a clean close. Default 0. (1 when closing failed.) */
+  /**
+   * Exit status after a clean close (1 when closing failed).
+   * @default 0
+   */
   readonly exitCode?: number;
-  /** The signals to handle. Default {@link SHUTDOWN_SIGNALS} of this platform. */
+  /**
+   * The signals to handle.
+   * @default ['SIGINT', 'SIGTERM', 'SIGUSR2'] (Windows: ['SIGINT', 'SIGTERM', 'SIGHUP'])
+   */
   readonly signals?: readonly NodeJS.Signals[];
   /**
    * Runs after the server has closed and before the exit (close a database pool, flush logs).
    * Its failure makes the exit status 1.
    */
   readonly beforeExit?: (signal: NodeJS.Signals) => void | Promise<void>;
-  /** How to exit. Default `process.exit`. Replace it to embed or to test. */
+  /**
+   * How to exit. Replace it to embed or to test.
+   * @default process.exit
+   */
   readonly exit?: (code: number) => void;
 }
 
@@ -74,13 +67,13 @@ export function handleShutdownSignals(
   options?: ShutdownSignalsOptions,
 ): () => void {
   assertServer(server);
-  const valid = validateOptions<ShutdownSignalsOptions>(options);
+  const valid = ownOptions<ShutdownSignalsOptions>(options);
   const timeout = validateMilliseconds('timeout', valid.timeout, DEFAULT_CLOSE_TIMEOUT);
   const exitCode = valid.exitCode ?? 0;
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) {
     throw new InvalidOptionError('exitCode', 'exitCode must be an integer from 0 to 255');
   }
-  const signals = valid.signals ?? SHUTDOWN_SIGNALS[process.platform] ?? SHUTDOWN_SIGNALS.default;
+  const signals = valid.signals ?? createContext().platform.shutdownSignals;
   if (!Array.isArray(signals) || signals.length === 0) {
     throw new InvalidOptionError('signals', 'signals must be a non-empty array of signal names');
   }

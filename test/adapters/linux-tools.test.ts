@@ -11,6 +11,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { SocketTableAdapter } from '../../src/adapters/adapter.ts';
 import { lsofAdapter, lsofArguments } from '../../src/adapters/lsof.ts';
 import {
   busyboxNetstatArguments,
@@ -18,15 +19,14 @@ import {
   netstatLinuxAdapter,
 } from '../../src/adapters/netstat-linux.ts';
 import { ssAdapter, ssArguments } from '../../src/adapters/ss.ts';
-import type { SocketTableAdapter } from '../../src/adapters/types.ts';
-import { createContext } from '../../src/context.ts';
+import { createContext } from '../../src/core/context.ts';
 import {
   CommandFailedError,
   CommandNotFoundError,
   CommandTimeoutError,
   UnparseableOutputError,
 } from '../../src/errors.ts';
-import type { CommandRunner } from '../../src/runner.ts';
+import type { CommandRunner } from '../../src/system/runner.ts';
 import type { SocketRow } from '../../src/types.ts';
 import { getTestPort } from '../helpers/holders.ts';
 
@@ -334,7 +334,7 @@ describe('ss, netstat and lsof adapters on real holders', {
         await assert.rejects(
           adapter.read(
             { port: ports.v4 },
-            createContext({ env: { ...process.env, PATH: dir }, timeout: 300 }),
+            createContext({ env: { ...process.env, PATH: dir }, toolTimeout: 300 }),
           ),
           (error: unknown) => error instanceof CommandTimeoutError && error.timeout === 300,
         );

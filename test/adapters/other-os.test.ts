@@ -20,14 +20,21 @@ import {
   powershellAdapter,
   splitPowerShellSections,
 } from '../../src/adapters/powershell.ts';
-import { createContext } from '../../src/context.ts';
+import { createContext } from '../../src/core/context.ts';
 import {
   CommandFailedError,
   CommandNotFoundError,
   UnparseableOutputError,
-  UnsupportedPlatformError,
 } from '../../src/errors.ts';
-import type { CommandResult, CommandRunner, RunOptions } from '../../src/runner.ts';
+import { PLATFORMS } from '../../src/platform/profiles.ts';
+import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/runner.ts';
+
+/** The platforms whose profile lists `adapter`. */
+function platformsListing(adapter: unknown): string[] {
+  return Object.entries(PLATFORMS)
+    .filter(([, profile]) => profile.adapters.includes(adapter as never))
+    .map(([name]) => name);
+}
 
 /** pid-port is run live only where it has a tool (ss or lsof) and can be loaded. */
 const pidPortLive = await import('pid-port').then(
@@ -197,12 +204,8 @@ describe('macOS netstat adapter', () => {
       ),
       CommandFailedError,
     );
-    const unused = replay(() => undefined);
-    await assert.rejects(
-      netstatDarwinAdapter.read({ port: 80 }, createContext({ platform: 'linux', run: unused })),
-      UnsupportedPlatformError,
-    );
-    assert.equal(unused.calls.length, 0);
+    // Platform choice is data: only the macOS profile lists this adapter.
+    assert.deepEqual(platformsListing(netstatDarwinAdapter), ['darwin']);
   });
 });
 
@@ -270,12 +273,7 @@ describe('Windows netstat adapter', () => {
       netstatWindowsAdapter.read({ port: 80 }, createContext({ platform: 'win32', run: failing })),
       CommandFailedError,
     );
-    const unused = replay(() => undefined);
-    await assert.rejects(
-      netstatWindowsAdapter.read({ port: 80 }, createContext({ platform: 'darwin', run: unused })),
-      UnsupportedPlatformError,
-    );
-    assert.equal(unused.calls.length, 0);
+    assert.deepEqual(platformsListing(netstatWindowsAdapter), ['win32']);
   });
 });
 
@@ -385,12 +383,7 @@ describe('PowerShell adapter (all outputs BUILT: no real capture exists)', () =>
       powershellAdapter.read({ port: 3000 }, createContext({ platform: 'win32', run: odd })),
       UnparseableOutputError,
     );
-    const unused = replay(() => undefined);
-    await assert.rejects(
-      powershellAdapter.read({ port: 3000 }, createContext({ platform: 'linux', run: unused })),
-      UnsupportedPlatformError,
-    );
-    assert.equal(unused.calls.length, 0);
+    assert.deepEqual(platformsListing(powershellAdapter), ['win32']);
   });
 });
 
@@ -447,7 +440,7 @@ describe('pid-port adapter (last resort)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const context = createContext({ timeout: 20_000 });
+    const context = createContext({ toolTimeout: 20_000 });
     const rows = await pidPortAdapter.read({ port, protocol: 'tcp' }, context);
     assert.ok(
       rows.some(

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { procfsAdapter, scanSocketOwners } from '../../src/adapters/procfs.ts';
-import { createContext } from '../../src/context.ts';
-import { getProcessesOnPort, isPortInUse } from '../../src/index.ts';
-import { linuxProcessInfo, parseProcStat, readLinuxProcess } from '../../src/process/linux.ts';
+import { procfsAdapter } from '../../src/adapters/procfs.ts';
+import { createContext } from '../../src/core/context.ts';
+import { parseProcStat } from '../../src/parsers/proc-stat.ts';
+import { linuxProcessInfo, readLinuxProcess } from '../../src/process/linux.ts';
+import { scanSocketOwners } from '../../src/system/procfs.ts';
+import { withContext } from '../helpers/context.ts';
 // The live tests read this machine's /proc: LINUX_ONLY.
 import { getTestPort, LINUX_ONLY, startHolder, trackHolders } from '../helpers/holders.ts';
 
@@ -33,10 +35,8 @@ test(
   'fixture /proc tree: getProcessesOnPort with names, command lines, shared sockets, hidden owners',
   TREE,
   async () => {
-    const shared = await getProcessesOnPort(35303, {
-      adapter: 'procfs',
-      context: { procRoot: tree, platform: 'linux' },
-    });
+    const inTree = withContext({ procRoot: tree, platform: 'linux' });
+    const shared = await inTree.getProcessesOnPort(35303, { adapter: 'procfs' });
     assert.deepEqual(
       shared.map((owner) => [owner.pid, owner.name, owner.commandLine, owner.uid, owner.startTime]),
       [
@@ -44,27 +44,20 @@ test(
         [6001, 'node', 'node server.js --worker', 1000, '70100'],
       ],
     );
-    const dns = await getProcessesOnPort(53, { context: { procRoot: tree, platform: 'linux' } });
+    const dns = await inTree.getProcessesOnPort(53);
     assert.deepEqual(
       dns.map((owner) => [owner.pid, owner.name, owner.address, owner.uid]),
-      [[4242, 'systemd-resolve', '127.0.0.53', 101]],
+      // The program's name from argv[0], not comm (cut to 15 bytes: 'systemd-resolve').
+      [[4242, 'systemd-resolved', '127.0.0.53', 101]],
     );
-    const hidden = await getProcessesOnPort(631, {
-      context: { procRoot: tree, platform: 'linux' },
-    });
+    const hidden = await inTree.getProcessesOnPort(631);
     assert.equal(hidden.length, 1);
     assert.deepEqual(
       [hidden[0]?.pid, hidden[0]?.name, hidden[0]?.uid, hidden[0]?.user],
       [null, null, 0, 'root'],
     );
-    assert.deepEqual(
-      await getProcessesOnPort(8080, { context: { procRoot: tree, platform: 'linux' } }),
-      [],
-    );
-    const udp = await getProcessesOnPort(47999, {
-      protocol: 'udp',
-      context: { procRoot: tree, platform: 'linux' },
-    });
+    assert.deepEqual(await inTree.getProcessesOnPort(8080), []);
+    const udp = await inTree.getProcessesOnPort(47999, { protocol: 'udp' });
     assert.deepEqual(
       udp.map((owner) => [owner.pid, owner.state, owner.protocol]),
       [[null, 'BOUND', 'udp']],
@@ -74,7 +67,10 @@ test(
 );
 
 test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => {
-  assert.deepEqual(readLinuxProcess(7000, tree)?.name, 'weird ) name');
+  // comm is 'weird ) name'; the program (argv[0]) is './weird'.
+  assert.deepEqual(readLinuxProcess(7000, tree)?.name, 'weird');
+  // sshd rewrote its argv[0] into a title with spaces: comm names it.
+  assert.deepEqual(readLinuxProcess(5151, tree)?.name, 'sshd');
   assert.deepEqual(readLinuxProcess(7000, tree)?.startTime, '80000');
   assert.deepEqual(readLinuxProcess(7000, tree)?.ppid, 1);
   assert.deepEqual(parseProcStat('12 (a) b) c) S 3 12 12 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0'), {
@@ -96,17 +92,19 @@ test('this process, read live from /proc', LINUX_ONLY, async () => {
 test(
   'with an empty PATH the procfs adapter alone still finds every owner',
   LINUX_ONLY,
-  async () => {
+  async (t) => {
     const port = await getTestPort();
     const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
     const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
-    const owners = await getProcessesOnPort(port, { context: { env: { PATH: emptyPath } } });
+    t.after(() => rmSync(emptyPath, { recursive: true, force: true }));
+    const withoutTools = withContext({ env: { PATH: emptyPath } });
+    const owners = await withoutTools.getProcessesOnPort(port);
     assert.deepEqual(
       owners.map((owner) => owner.pid),
       [...holder.pids].sort((a, b) => a - b),
     );
     assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
-    assert.equal(await isPortInUse(port, { context: { env: { PATH: emptyPath } } }), true);
+    assert.equal(await withoutTools.isPortInUse(port), true);
   },
 );
 

@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { lsofArguments } from '../../src/adapters/lsof.ts';
-import { ensurePortFree, getProcessesOnPort, killProcessOnPort } from '../../src/index.ts';
-import { darwinPsArguments } from '../../src/process/darwin.ts';
+import { psArguments as darwinPsArguments } from '../../src/process/ps.ts';
+import { withContext } from '../helpers/context.ts';
 import { getTestPort, pidAlive } from '../helpers/holders.ts';
 import {
   createReplay,
@@ -50,9 +50,9 @@ describe('darwin emulation: lsof', () => {
     const processes = [psEntry(first.pid, port)];
     const listeners = [{ pid: first.pid, port, address: '127.0.0.1' }];
     const replay = createReplay(darwinTools(machine({ lsof: true, listeners, processes })));
-    const context = { platform: 'darwin' as const, run: replay.run };
+    const mac = withContext({ platform: 'darwin', run: replay.run });
 
-    const owners = await getProcessesOnPort(port, { context });
+    const owners = await mac.getProcessesOnPort(port);
     assert.equal(owners.length, 1);
     assert.deepEqual(
       {
@@ -88,7 +88,7 @@ describe('darwin emulation: lsof', () => {
     assert.deepEqual(replay.argsOf('lsof'), [lsofArgs]);
     assert.deepEqual(replay.argsOf('ps'), [darwinPsArguments([first.pid])]);
 
-    const report = await killProcessOnPort(port, { context, gracePeriod: 5000 });
+    const report = await mac.killProcessOnPort(port, { gracePeriod: 5000 });
     assert.deepEqual(report.killed, [first.pid]);
     assert.deepEqual(report.failed, []);
     assert.deepEqual(report.processes[0]?.signals, ['SIGTERM']);
@@ -99,13 +99,13 @@ describe('darwin emulation: lsof', () => {
       [{ pid: first.pid, signal: 'SIGTERM' }],
     );
     // Gone from the replayed lsof too (exit 1, no output): nothing holds the port.
-    assert.deepEqual(await getProcessesOnPort(port, { context }), []);
+    assert.deepEqual(await mac.getProcessesOnPort(port), []);
 
     // ensurePortFree on a second holder of the same port.
     const second = await holder({ port });
     listeners.push({ pid: second.pid, port, address: '127.0.0.1' });
     processes.push(psEntry(second.pid, port));
-    assert.equal(await ensurePortFree(port, { context, maxWait: 10_000 }), true);
+    assert.equal(await mac.ensurePortFree(port, { maxWait: 10_000 }), true);
     assert.equal(second.alive(), false);
     assert.ok(replay.argsOf('lsof').every((args) => args.join(' ') === lsofArgs.join(' ')));
   });
@@ -123,9 +123,9 @@ describe('darwin emulation: lsof missing → netstat -anv', () => {
       const replay = createReplay(
         darwinTools(machine({ lsof: false, netstat: layout, listeners, processes, connections })),
       );
-      const context = { platform: 'darwin' as const, run: replay.run };
+      const mac = withContext({ platform: 'darwin', run: replay.run });
 
-      const owners = await getProcessesOnPort(port, { context });
+      const owners = await mac.getProcessesOnPort(port);
       assert.deepEqual(
         owners.map((owner) => [owner.pid, owner.name, owner.state, owner.adapter]),
         [[server.pid, 'node', 'LISTEN', 'netstat']],
@@ -134,7 +134,7 @@ describe('darwin emulation: lsof missing → netstat -anv', () => {
       assert.deepEqual(replay.calls.map((call) => call.file).slice(0, 2), ['lsof', 'netstat']);
       assert.deepEqual(replay.argsOf('netstat')[0], ['-anvl', '-p', 'tcp']);
 
-      const report = await killProcessOnPort(port, { context });
+      const report = await mac.killProcessOnPort(port);
       assert.deepEqual(report.killed, [server.pid]);
       assert.deepEqual(report.failed, []);
       assert.equal(server.alive(), false);
@@ -147,7 +147,7 @@ describe('darwin emulation: lsof missing → netstat -anv', () => {
       const again = await holder({ port });
       listeners.push({ pid: again.pid, port, address: '127.0.0.1' });
       processes.push(psEntry(again.pid, port));
-      assert.equal(await ensurePortFree(port, { context, maxWait: 10_000 }), true);
+      assert.equal(await mac.ensurePortFree(port, { maxWait: 10_000 }), true);
       assert.equal(again.alive(), false);
       assert.equal(peer.alive(), true);
     });
@@ -176,9 +176,9 @@ describe('darwin emulation: identity (ps lstart) before every signal', () => {
           }),
         ),
       );
-      const context = { platform: 'darwin' as const, run: replay.run };
+      const mac = withContext({ platform: 'darwin', run: replay.run });
 
-      const report = await killProcessOnPort(port, { context, gracePeriod: 300 });
+      const report = await mac.killProcessOnPort(port, { gracePeriod: 300 });
       assert.deepEqual(
         guard.sent.filter((entry) => entry.pid === stubborn.pid),
         [{ pid: stubborn.pid, signal: 'SIGTERM' }],

@@ -9,21 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  ensurePortFree,
-  freePort,
-  getProcessesOnPort,
-  killProcessOnPort,
-} from '../../src/index.ts';
-import { planStop } from '../../src/stop/kill.ts';
-import { STOP_STRATEGIES, stopStrategy } from '../../src/stop/strategies.ts';
-import { validateKillOptions } from '../../src/stop/validate.ts';
-import {
-  interpretTaskkill,
-  taskkillArguments,
-  windowsStrategy,
-} from '../../src/stop/win32-strategy.ts';
+import { killSettings } from '../../src/api/stop.ts';
+import { createContext } from '../../src/core/context.ts';
+import { planStop } from '../../src/core/stop/plan.ts';
+import { interpretTaskkill, taskkillArguments } from '../../src/parsers/taskkill.ts';
+import { platformProfile } from '../../src/platform/profiles.ts';
+import { windowsStrategy } from '../../src/process/windows-stop.ts';
 import type { PortOwner } from '../../src/types.ts';
+import { withContext } from '../helpers/context.ts';
 import { getTestPort } from '../helpers/holders.ts';
 import {
   createReplay,
@@ -94,6 +87,7 @@ async function emulate(options: EmulateOptions = {}) {
     }),
   );
   const context = { platform: 'win32' as const, run: replay.run };
+  const win = withContext(context);
   /** A further holder of the same port (for ensurePortFree after killProcessOnPort). */
   const another = async () => {
     const next = await holder({ port, onSigterm: options.onSigterm ?? 'exit' });
@@ -101,16 +95,16 @@ async function emulate(options: EmulateOptions = {}) {
     processes.push(processEntry(next.pid, port));
     return next;
   };
-  return { port, main, replay, context, another };
+  return { port, main, replay, context, win, another };
 }
 
 const taskkillCalls = (replay: { argsOf(file: string): string[][] }) => replay.argsOf('taskkill');
 
 describe('win32 strategy', () => {
-  test('is registered for win32 with the Windows system pids', () => {
-    assert.equal(STOP_STRATEGIES.win32, windowsStrategy);
-    assert.equal(stopStrategy('win32').name, 'taskkill');
-    assert.deepEqual(windowsStrategy.systemPids, [0, 4]);
+  test("is the Windows profile's strategy, with the Windows system pids", () => {
+    assert.equal(platformProfile('win32').stop, windowsStrategy);
+    assert.equal(platformProfile('win32').stop.name, 'taskkill');
+    assert.deepEqual(platformProfile('win32').systemPids, [0, 4]);
   });
 
   test('taskkill arguments are fixed arrays', () => {
@@ -180,8 +174,8 @@ describe('win32 strategy', () => {
 
 describe('win32 emulation: PowerShell', () => {
   test('owners from Get-NetTCPConnection, names and CreationDate from CIM; polite taskkill stops it', async () => {
-    const { port, main, replay, context, another } = await emulate({ timeWait: true });
-    const owners = await getProcessesOnPort(port, { context });
+    const { port, main, replay, win, another } = await emulate({ timeWait: true });
+    const owners = await win.getProcessesOnPort(port);
     assert.deepEqual(
       owners.map((owner) => ({
         pid: owner.pid,
@@ -207,7 +201,7 @@ describe('win32 emulation: PowerShell', () => {
       '-Command',
     ]);
 
-    const report = await killProcessOnPort(port, { context });
+    const report = await win.killProcessOnPort(port);
     assert.deepEqual(report.killed, [main.pid]);
     assert.deepEqual(report.failed, []);
     assert.deepEqual(report.processes[0]?.signals, ['taskkill']);
@@ -217,23 +211,23 @@ describe('win32 emulation: PowerShell', () => {
     // taskkill runs through our runner with the context's timeout.
     assert.equal(replay.calls.find((call) => call.file === 'taskkill')?.options.timeout, 5000);
     assert.equal(main.alive(), false);
-    assert.deepEqual(await getProcessesOnPort(port, { context }), []);
+    assert.deepEqual(await win.getProcessesOnPort(port), []);
 
     const next = await another();
-    assert.equal(await ensurePortFree(port, { context, maxWait: 10_000 }), true);
+    assert.equal(await win.ensurePortFree(port, { maxWait: 10_000 }), true);
     assert.equal(next.alive(), false);
     assert.deepEqual(taskkillCalls(replay).at(-1), ['/PID', String(next.pid)]);
   });
 
   test('force: taskkill /F at once; tree: /T', async () => {
-    const { port, main, replay, context, another } = await emulate();
-    const report = await killProcessOnPort(port, { context, force: true });
+    const { port, main, replay, win, another } = await emulate();
+    const report = await win.killProcessOnPort(port, { force: true });
     assert.deepEqual(report.killed, [main.pid]);
     assert.deepEqual(taskkillCalls(replay), [['/PID', String(main.pid), '/F']]);
     assert.deepEqual(report.processes[0]?.signals, ['taskkill /F']);
 
     const next = await another();
-    const tree = await killProcessOnPort(port, { context, tree: true });
+    const tree = await win.killProcessOnPort(port, { tree: true });
     assert.deepEqual(tree.killed, [next.pid]);
     assert.deepEqual(taskkillCalls(replay).at(-1), ['/PID', String(next.pid), '/T']);
     assert.deepEqual(tree.processes[0]?.signals, ['taskkill /T']);
@@ -243,8 +237,8 @@ describe('win32 emulation: PowerShell', () => {
     'a process that ignores the polite request gets taskkill /F after the grace period',
     SIGTERM_IGNORABLE,
     async () => {
-      const { port, main, replay, context } = await emulate({ onSigterm: 'ignore' });
-      const report = await killProcessOnPort(port, { context, gracePeriod: 300 });
+      const { port, main, replay, win } = await emulate({ onSigterm: 'ignore' });
+      const report = await win.killProcessOnPort(port, { gracePeriod: 300 });
       assert.deepEqual(report.killed, [main.pid]);
       assert.deepEqual(taskkillCalls(replay), [
         ['/PID', String(main.pid)],
@@ -257,9 +251,9 @@ describe('win32 emulation: PowerShell', () => {
   );
 
   test('"can only be terminated forcefully": escalates to /F at once, not a failure', async () => {
-    const { port, main, replay, context, another } = await emulate({ taskkill: 'console' });
+    const { port, main, replay, win, another } = await emulate({ taskkill: 'console' });
     const started_ = performance.now();
-    const report = await killProcessOnPort(port, { context, gracePeriod: 5000 });
+    const report = await win.killProcessOnPort(port, { gracePeriod: 5000 });
     assert.ok(performance.now() - started_ < 4000, 'no grace period waited for a refused request');
     assert.deepEqual(report.killed, [main.pid]);
     assert.deepEqual(report.failed, []);
@@ -271,14 +265,14 @@ describe('win32 emulation: PowerShell', () => {
     assert.deepEqual(report.processes[0]?.signals, ['taskkill /F']);
 
     const next = await another();
-    assert.equal(await ensurePortFree(port, { context, maxWait: 10_000 }), true);
+    assert.equal(await win.ensurePortFree(port, { maxWait: 10_000 }), true);
     assert.equal(next.alive(), false);
   });
 
   for (const locale of ['en-US', 'de-DE'] as const) {
     test(`taskkill access denied (${locale}) is reported as EPERM, never as killed`, async () => {
-      const { port, main, replay, context } = await emulate({ taskkill: 'deny', locale });
-      const report = await killProcessOnPort(port, { context });
+      const { port, main, replay, win } = await emulate({ taskkill: 'deny', locale });
+      const report = await win.killProcessOnPort(port);
       assert.deepEqual(report.killed, []);
       assert.equal(report.failed.length, 1);
       assert.equal(report.failed[0]?.pid, main.pid);
@@ -293,9 +287,9 @@ describe('win32 emulation: PowerShell', () => {
       assert.equal(main.alive(), true);
 
       const started_ = performance.now();
-      assert.equal(await ensurePortFree(port, { context, maxWait: 15_000 }), false);
+      assert.equal(await win.ensurePortFree(port, { maxWait: 15_000 }), false);
       assert.ok(performance.now() - started_ < 3000, 'gave up at once, did not wait out maxWait');
-      const detail = await freePort(port, { context, maxWait: 15_000 });
+      const detail = await win.freePort(port, { maxWait: 15_000 });
       assert.equal(detail.outcome, 'unstoppable-owner');
       assert.equal(detail.kill?.failed[0]?.code, 'EPERM');
       assert.deepEqual(detail.kill?.killed, []);
@@ -326,7 +320,7 @@ describe('win32 emulation: PowerShell', () => {
           return result;
         },
       };
-      const report = await killProcessOnPort(port, { context: watching, gracePeriod: 300 });
+      const report = await withContext(watching).killProcessOnPort(port, { gracePeriod: 300 });
       assert.deepEqual(taskkillCalls(replay), [['/PID', String(main.pid)]], 'no /F');
       assert.equal(report.processes[0]?.pidReused, true);
       assert.equal(main.alive(), true, 'the "new" process at the pid was left alone');
@@ -342,13 +336,13 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
   test('owners from netstat, names from tasklist; pid 4 and pid 0 never signalled', async () => {
     // The recorded System row (pid 4, LISTENING on 0.0.0.0:445) moved to this port, and a
     // server-side TIME_WAIT row of PID 0.
-    const { port, main, replay, context, another } = await emulate({
+    const { port, main, replay, win, another } = await emulate({
       powershell: 'missing',
       system: true,
       timeWait: true,
     });
 
-    const owners = await getProcessesOnPort(port, { context });
+    const owners = await win.getProcessesOnPort(port);
     assert.deepEqual(
       owners.map((owner) => [owner.pid, owner.name, owner.address, owner.adapter]),
       [
@@ -370,7 +364,7 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
     );
     assert.deepEqual(replay.argsOf('tasklist')[0], ['/FO', 'CSV', '/NH']);
 
-    const report = await killProcessOnPort(port, { context });
+    const report = await win.killProcessOnPort(port);
     assert.deepEqual(report.killed, [main.pid]);
     assert.deepEqual(
       report.skipped.map((entry) => [entry.pid, entry.reason]),
@@ -384,7 +378,7 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
 
     // With System still on the port it cannot become free: the next holder is left alone at once.
     const next = await another();
-    const detail = await freePort(port, { context, maxWait: 15_000 });
+    const detail = await win.freePort(port, { maxWait: 15_000 });
     assert.equal(detail.free, false);
     assert.equal(detail.outcome, 'unstoppable-owner');
     assert.deepEqual(
@@ -395,7 +389,7 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
       ],
     );
     const started_ = performance.now();
-    assert.equal(await ensurePortFree(port, { context, maxWait: 15_000 }), false);
+    assert.equal(await win.ensurePortFree(port, { maxWait: 15_000 }), false);
     assert.ok(performance.now() - started_ < 3000, 'gave up at once');
     assert.deepEqual(replay.argsOf('taskkill'), [['/PID', String(main.pid)]]);
     assert.equal(next.alive(), true);
@@ -417,9 +411,14 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
       user: null,
       startTime: null,
       adapter: 'netstat',
+      manager: null,
     });
-    const settings = validateKillOptions(3000, { context: { platform: 'win32' } });
-    const plan = await planStop([owner(0), owner(4)], settings, windowsStrategy);
+    const settings = killSettings(3000, {});
+    const plan = await planStop(
+      [owner(0), owner(4)],
+      settings,
+      createContext({ platform: 'win32' }),
+    );
     assert.deepEqual(plan.targets, []);
     assert.deepEqual(
       plan.skipped.map((entry) => [entry.pid, entry.reason]),
@@ -449,14 +448,14 @@ describe('win32 emulation: German Windows', () => {
         timeWaitPort: port,
       }),
     );
-    const context = { platform: 'win32' as const, run: replay.run };
+    const win = withContext({ platform: 'win32', run: replay.run });
 
     // The bytes netstat gives are CP850: Ö of ABHÖREN is 0x99.
     const netstatBytes = (await replay.run('netstat', ['-ano'], { timeout: 1000 })).stdout;
     assert.ok(netstatBytes.includes(Buffer.from([0x41, 0x42, 0x48, 0x99, 0x52, 0x45, 0x4e])));
     replay.calls.length = 0;
 
-    const owners = await getProcessesOnPort(port, { context });
+    const owners = await win.getProcessesOnPort(port);
     assert.deepEqual(
       owners.map((owner) => [owner.pid, owner.name, owner.state, owner.adapter]),
       [[main.pid, 'node.exe', 'LISTEN', 'netstat']],
@@ -467,7 +466,7 @@ describe('win32 emulation: German Windows', () => {
       'socket script (exit 3: no NetTCPIP), netstat -ano, then the CIM script for names',
     );
 
-    const report = await killProcessOnPort(port, { context });
+    const report = await win.killProcessOnPort(port);
     assert.deepEqual(report.killed, [main.pid]);
     assert.equal(report.processes[0]?.identityVerified, true);
     assert.deepEqual(replay.argsOf('taskkill'), [['/PID', String(main.pid)]]);
@@ -477,7 +476,7 @@ describe('win32 emulation: German Windows', () => {
     const next = await holder({ port });
     listeners.push({ pid: next.pid, port, address: '127.0.0.1' });
     processes.push(processEntry(next.pid, port));
-    assert.equal(await ensurePortFree(port, { context, maxWait: 10_000 }), true);
+    assert.equal(await win.ensurePortFree(port, { maxWait: 10_000 }), true);
     assert.equal(next.alive(), false);
     assert.equal(peer.alive(), true);
     assert.ok(!guard.sent.some((entry) => entry.pid === peer.pid));

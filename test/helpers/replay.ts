@@ -31,7 +31,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before } from 'node:test';
 import { CommandNotFoundError } from '../../src/errors.ts';
-import type { CommandResult, CommandRunner, RunOptions } from '../../src/runner.ts';
+import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/runner.ts';
 import {
   type Holder,
   type HolderOptions,

@@ -10,8 +10,8 @@ import {
   decodeConsoleOutput,
   decodeWindowsConsole,
   oemCodePageForLocale,
-  parseNetstatWindows,
-} from '../../src/parsers/netstat-windows.ts';
+} from '../../src/parsers/code-pages.ts';
+import { parseNetstatWindows } from '../../src/parsers/netstat-windows.ts';
 import type { SocketRow } from '../../src/types.ts';
 
 const bytes = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));

@@ -6,17 +6,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { createContext } from '../../src/context.ts';
+import { createContext } from '../../src/core/context.ts';
 import { AbortError, CommandFailedError, CommandNotFoundError } from '../../src/errors.ts';
-import { darwinProcessInfo, darwinPsArguments, parseDarwinPs } from '../../src/process/darwin.ts';
+import { parseDarwinPs } from '../../src/parsers/ps.ts';
+import { parseTasklistCsv, splitCsvLine } from '../../src/parsers/tasklist.ts';
+import { parseWin32ProcessJson } from '../../src/parsers/win32-process.ts';
 import {
-  parseTasklistCsv,
-  parseWin32ProcessJson,
-  splitCsvLine,
-  win32ProcessInfo,
-  win32ProcessScript,
-} from '../../src/process/win32.ts';
-import type { CommandResult, CommandRunner, RunOptions } from '../../src/runner.ts';
+  psProcessInfo as darwinProcessInfo,
+  psArguments as darwinPsArguments,
+} from '../../src/process/ps.ts';
+import { win32ProcessInfo, win32ProcessScript } from '../../src/process/win32.ts';
+import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/runner.ts';
 
 const built = (name: string) => readFileSync(new URL(`../fixtures/built/${name}`, import.meta.url));
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { describe, test } from 'node:test';
+import { createContext } from '../../src/core/context.ts';
 import {
   findFreePort,
   handleShutdownSignals,
@@ -10,7 +11,6 @@ import {
   PortUnavailableError,
   waitForPort,
 } from '../../src/index.ts';
-import { SHUTDOWN_SIGNALS } from '../../src/server/shutdown-signals.ts';
 // LINUX_ONLY: listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack
 // rules.
 import {
@@ -199,7 +199,7 @@ describe('handleShutdownSignals', () => {
 
   test("installs this platform's shutdown signals; bad options throw and install nothing", () => {
     const server = net.createServer();
-    const signals = SHUTDOWN_SIGNALS[process.platform] ?? SHUTDOWN_SIGNALS.default;
+    const signals = createContext().platform.shutdownSignals;
     assert.deepEqual(
       signals,
       process.platform === 'win32'
@@ -233,7 +233,7 @@ describe('waitForPort', () => {
       holder({ port }).catch(() => {});
     }, 100);
     const t0 = performance.now();
-    assert.equal(await waitForPort(port, { until: 'in-use', timeout: 10_000 }), true);
+    assert.equal(await waitForPort(port, { until: 'in-use', maxWait: 10_000 }), true);
     assert.ok(performance.now() - t0 >= 90);
   });
 
@@ -244,7 +244,7 @@ describe('waitForPort', () => {
       const port = await getTestPort();
       const server = await listen(port, '::1');
       try {
-        assert.equal(await waitForPort(port, { until: 'in-use', timeout: 500 }), true);
+        assert.equal(await waitForPort(port, { until: 'in-use', maxWait: 500 }), true);
       } finally {
         await close(server);
       }
@@ -255,11 +255,11 @@ describe('waitForPort', () => {
     const port = await getTestPort();
     const h = await holder({ port });
     const t0 = performance.now();
-    assert.equal(await waitForPort(port, { until: 'free', timeout: 200 }), false);
+    assert.equal(await waitForPort(port, { until: 'free', maxWait: 200 }), false);
     const elapsed = performance.now() - t0;
     assert.ok(elapsed >= 190 && elapsed < 1000, `elapsed ${elapsed}`);
     setTimeout(() => process.kill(h.pid, 'SIGTERM'), 100);
-    assert.equal(await waitForPort(port, { until: 'free', timeout: 5000 }), true);
+    assert.equal(await waitForPort(port, { until: 'free', maxWait: 5000 }), true);
   });
 
   test('bad input and abort', async () => {
@@ -267,7 +267,7 @@ describe('waitForPort', () => {
     await assert.rejects(waitForPort(3000, { until: 'up' as never }), {
       code: 'ERR_INVALID_OPTION',
     });
-    await assert.rejects(waitForPort(3000, { timeout: -1 }), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(waitForPort(3000, { maxWait: -1 }), { code: 'ERR_INVALID_OPTION' });
     await assert.rejects(waitForPort(3000, { host: '' }), { code: 'ERR_INVALID_OPTION' });
     const port = await getTestPort();
     await assert.rejects(waitForPort(port, { until: 'in-use', signal: AbortSignal.timeout(100) }), {
@@ -279,7 +279,7 @@ describe('waitForPort', () => {
 describe('findFreePort', () => {
   test('returns the preferred port when it is free', async () => {
     const port = await getTestPort();
-    assert.equal(await findFreePort({ preferred: port, lockFor: 0 }), port);
+    assert.equal(await findFreePort({ preferred: port, lockPeriod: 0 }), port);
   });
 
   test(
@@ -316,7 +316,7 @@ describe('findFreePort', () => {
       const port = await findFreePort({
         range: { from, to: from + 2 },
         exclude: [from + 1],
-        lockFor: 0,
+        lockPeriod: 0,
       });
       assert.equal(port, from + 2);
       servers.push(await listen(from + 2));
@@ -348,7 +348,7 @@ describe('findFreePort', () => {
       code: 'ERR_INVALID_OPTION',
     });
     await assert.rejects(findFreePort({ exclude: {} as never }), { code: 'ERR_INVALID_OPTION' });
-    await assert.rejects(findFreePort({ lockFor: -1 }), { code: 'ERR_INVALID_OPTION' });
+    await assert.rejects(findFreePort({ lockPeriod: -1 }), { code: 'ERR_INVALID_OPTION' });
     await assert.rejects(findFreePort({ host: '' }), { code: 'ERR_INVALID_OPTION' });
   });
 });

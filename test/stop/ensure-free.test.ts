@@ -3,8 +3,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { ensurePortFree, freePort, getProcessesOnPort, isPortInUse } from '../../src/index.ts';
-import { runFreePort } from '../../src/stop/ensure-free.ts';
-import { validateFreeOptions } from '../../src/stop/validate.ts';
+import { withContext } from '../helpers/context.ts';
 // The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
 // strategy's tests).
 import {
@@ -22,7 +21,7 @@ import {
   trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
-import { failingSignals } from '../helpers/strategies.ts';
+import { failingSignals, linuxWith } from '../helpers/strategies.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
@@ -244,7 +243,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const strategy = failingSignals('EPERM');
-    const report = await runFreePort(validateFreeOptions(port, {}), { strategy });
+    const report = await withContext({ platform: linuxWith(strategy).platform }).freePort(port);
     assert.equal(report.free, false);
     assert.equal(report.outcome, 'unstoppable-owner');
     assert.equal(report.kill?.failed[0]?.code, 'EPERM');

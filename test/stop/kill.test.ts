@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { createContext } from '../../src/context.ts';
+import { killSettings } from '../../src/api/stop.ts';
+import { createContext } from '../../src/core/context.ts';
+import { killOwners } from '../../src/core/stop/kill.ts';
+import { planStop } from '../../src/core/stop/plan.ts';
 import { getProcessesOnPort, isPortInUse, killProcessOnPort } from '../../src/index.ts';
-import { planStop, runKill } from '../../src/stop/kill.ts';
-import { createPosixSignaller, parseProcState } from '../../src/stop/posix.ts';
-import { createPosixStrategy, posixStrategy } from '../../src/stop/posix-strategy.ts';
-import type { StopProgress } from '../../src/stop/types.ts';
-import { validateKillOptions } from '../../src/stop/validate.ts';
+import { parseProcState } from '../../src/parsers/proc-stat.ts';
+import { createPosixSignaller } from '../../src/process/posix-signaller.ts';
+import { createPosixStrategy } from '../../src/process/posix-stop.ts';
+import type { StopProgress } from '../../src/reports.ts';
 import type { PortOwner } from '../../src/types.ts';
 // The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
 // strategy's tests).
@@ -26,7 +28,8 @@ import {
   trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
-import { failingSignals } from '../helpers/strategies.ts';
+import { recordIo } from '../helpers/no-io.ts';
+import { failingSignals, linuxWith } from '../helpers/strategies.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
@@ -46,6 +49,7 @@ function owner(pid: number | null, name = 'x'): PortOwner {
     uid: null,
     startTime: '1',
     adapter: 'test',
+    manager: null,
   };
 }
 
@@ -241,11 +245,11 @@ describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
   });
 
   test('pid 0 and 1 are system processes, hidden owners are skipped (plan)', async () => {
-    const settings = validateKillOptions(1, {});
+    const settings = killSettings(1, {});
     const plan = await planStop(
       [owner(0), owner(1, 'init'), owner(null, null as unknown as string)],
       settings,
-      posixStrategy,
+      createContext({ platform: 'linux' }),
     );
     assert.deepEqual(plan.targets, []);
     assert.deepEqual(
@@ -302,8 +306,9 @@ describe(
       const h = await holder({ port, onSigterm: 'ignore' });
       const sent: string[] = [];
       const strategy = createPosixStrategy({
-        signaller: (context) => {
-          const real = createPosixSignaller(context);
+        source: { procfs: true },
+        signaller: (tools, source) => {
+          const real = createPosixSignaller(tools, source);
           let reads = 0;
           return {
             isAlive: real.isAlive,
@@ -316,7 +321,10 @@ describe(
           };
         },
       });
-      const report = await runKill(validateKillOptions(port, { gracePeriod: 200 }), { strategy });
+      const report = await killOwners(
+        killSettings(port, { gracePeriod: 200 }),
+        linuxWith(strategy),
+      );
       assert.deepEqual(sent, ['SIGTERM'], 'SIGKILL was never sent');
       assert.equal(report.processes[0]?.pidReused, true);
       assert.deepEqual(report.processes[0]?.signals, ['SIGTERM']);
@@ -330,15 +338,16 @@ describe(
       const h = await holder({ port, onSigterm: 'exit' });
       const sent: string[] = [];
       const strategy = createPosixStrategy({
-        signaller: (context) => ({
-          ...createPosixSignaller(context),
+        source: { procfs: true },
+        signaller: (tools, source) => ({
+          ...createPosixSignaller(tools, source),
           identity: async () => 'another-process',
           signal: (_pid, signal) => {
             sent.push(signal);
           },
         }),
       });
-      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      const report = await killOwners(killSettings(port, {}), linuxWith(strategy));
       assert.deepEqual(sent, []);
       assert.deepEqual(report.gone, [h.pid]);
       assert.deepEqual(report.killed, []);
@@ -349,9 +358,13 @@ describe(
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'exit' });
       const strategy = createPosixStrategy({
-        signaller: (context) => ({ ...createPosixSignaller(context), identity: async () => null }),
+        source: { procfs: true },
+        signaller: (tools, source) => ({
+          ...createPosixSignaller(tools, source),
+          identity: async () => null,
+        }),
       });
-      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      const report = await killOwners(killSettings(port, {}), linuxWith(strategy));
       assert.equal(report.failed[0]?.code, 'ERR_IDENTITY_UNVERIFIED');
       assert.equal(h.alive(), true);
     });
@@ -361,9 +374,9 @@ describe(
       const h = await holder({ port, onSigterm: 'exit' });
       const strategy = failingSignals('EPERM');
       const events: StopProgress[] = [];
-      const report = await runKill(
-        validateKillOptions(port, { onProgress: (event) => events.push(event) }),
-        { strategy },
+      const report = await killOwners(
+        killSettings(port, { onProgress: (event) => events.push(event) }),
+        linuxWith(strategy),
       );
       assert.deepEqual(report.killed, []);
       assert.equal(report.failed[0]?.pid, h.pid);
@@ -375,14 +388,18 @@ describe(
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'exit' });
       const strategy = createPosixStrategy({
+        source: { procfs: true },
         killWait: 100,
-        signaller: (context) => ({
-          ...createPosixSignaller(context),
+        signaller: (tools, source) => ({
+          ...createPosixSignaller(tools, source),
           isAlive: () => true,
           signal: () => {},
         }),
       });
-      const report = await runKill(validateKillOptions(port, { gracePeriod: 100 }), { strategy });
+      const report = await killOwners(
+        killSettings(port, { gracePeriod: 100 }),
+        linuxWith(strategy),
+      );
       assert.deepEqual(report.killed, []);
       assert.equal(report.failed[0]?.code, 'ETIMEDOUT');
       assert.deepEqual(report.processes[0]?.signals, ['SIGTERM', 'SIGKILL']);
@@ -394,7 +411,7 @@ describe(
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'exit' });
       const strategy = failingSignals('ESRCH');
-      const report = await runKill(validateKillOptions(port, {}), { strategy });
+      const report = await killOwners(killSettings(port, {}), linuxWith(strategy));
       assert.deepEqual(report.failed, []);
       assert.deepEqual(report.gone, [h.pid]);
     });
@@ -444,17 +461,11 @@ describe('killProcessOnPort: input, abort, progress', () => {
   ];
   for (const [name, value] of badOptions) {
     test(`rejects ${name}: ${JSON.stringify(value)} with ERR_INVALID_OPTION before reading anything`, async () => {
-      const calls: string[] = [];
-      const context = {
-        procRoot: '/nonexistent-proc-root',
-        run: async (file: string) => {
-          calls.push(file);
-          throw new Error('must not run');
-        },
-      };
-      await assert.rejects(killProcessOnPort(3000, { [name]: value, context } as never), {
-        code: 'ERR_INVALID_OPTION',
-      });
+      const { calls, settled } = await recordIo(() =>
+        killProcessOnPort(3000, { [name]: value } as never),
+      );
+      assert.equal(settled.status, 'rejected');
+      assert.equal((settled as PromiseRejectedResult).reason.code, 'ERR_INVALID_OPTION');
       assert.deepEqual(calls, []);
     });
   }
@@ -524,7 +535,9 @@ describe('killProcessOnPort: input, abort, progress', () => {
   });
 
   test('context emulation is honoured (the signaller reads the given /proc root)', async () => {
-    const signaller = createPosixSignaller(createContext({ procRoot: '/nonexistent' }));
+    const signaller = createPosixSignaller(createContext({ procRoot: '/nonexistent' }), {
+      procfs: true,
+    });
     // kill(pid, 0) says alive, /proc cannot be read: alive (never assume gone).
     assert.equal(signaller.isAlive(process.pid), true);
     assert.equal(await signaller.identity(process.pid), null);

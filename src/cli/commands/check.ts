@@ -1,7 +1,6 @@
-import { probePort } from '../../in-use.ts';
-import type { Protocol } from '../../types.ts';
-import type { CheckInvocation } from '../args.ts';
+import { type Protocol, probePort } from '../../index.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+import type { CheckInvocation } from '../invocation.ts';
 import { type CliIO, styles, writeJson } from '../output.ts';
 
 interface CheckResult {
@@ -11,11 +10,10 @@ interface CheckResult {
   readonly decidedBy: 'bind' | 'socket-table';
 }
 
-async function checkPorts(invocation: CheckInvocation, io: CliIO): Promise<CheckResult[]> {
+async function checkPorts(invocation: CheckInvocation): Promise<CheckResult[]> {
   const { protocol } = invocation;
   const options = {
     protocol,
-    context: { env: io.env },
     ...(invocation.adapter ? { adapter: invocation.adapter } : {}),
     ...(invocation.host ? { host: invocation.host } : {}),
   };
@@ -40,7 +38,7 @@ async function checkPorts(invocation: CheckInvocation, io: CliIO): Promise<Check
  * ```
  */
 export async function runCheck(invocation: CheckInvocation, io: CliIO): Promise<ExitCodeValue> {
-  const probes = await checkPorts(invocation, io);
+  const probes = await checkPorts(invocation);
   const exitCode = probes.some((probe) => probe.inUse) ? ExitCode.NOT_FREE : ExitCode.OK;
   if (invocation.json) {
     writeJson(io.stdout, {

@@ -1,6 +1,6 @@
-import { resolveAdapterName } from '../../socket-table.ts';
-import type { WaitInvocation } from '../args.ts';
+import { waitForPort } from '../../index.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+import type { WaitInvocation } from '../invocation.ts';
 import { type CliIO, formatMs, printError, styles, writeJson } from '../output.ts';
 
 /**
@@ -15,15 +15,13 @@ import { type CliIO, formatMs, printError, styles, writeJson } from '../output.t
  * ```
  */
 export async function runWait(invocation: WaitInvocation, io: CliIO): Promise<ExitCodeValue> {
-  resolveAdapterName(invocation.adapter);
-  const { waitForPort } = await import('../../server/wait-for-port.ts');
   // Ctrl-C ends the wait with status 130 (through ERR_ABORTED), not with a signal death.
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('Interrupted'));
   if (!io.signal) process.once('SIGINT', onSigint);
   const signal = io.signal ?? controller.signal;
   try {
-    return await waitAll(invocation, io, waitForPort, signal);
+    return await waitAll(invocation, io, signal);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -32,7 +30,6 @@ export async function runWait(invocation: WaitInvocation, io: CliIO): Promise<Ex
 async function waitAll(
   invocation: WaitInvocation,
   io: CliIO,
-  waitForPort: typeof import('../../server/wait-for-port.ts').waitForPort,
   signal: AbortSignal,
 ): Promise<ExitCodeValue> {
   const started = performance.now();
@@ -45,7 +42,7 @@ async function waitAll(
         until: invocation.until,
         protocol: invocation.protocol,
         ...(invocation.adapter ? { adapter: invocation.adapter } : {}),
-        timeout: Number.isFinite(remaining) ? Math.max(0, Math.round(remaining)) : 2_147_483_647,
+        maxWait: Number.isFinite(remaining) ? Math.max(0, Math.round(remaining)) : 2_147_483_647,
         ...(invocation.host ? { host: invocation.host } : {}),
         signal,
       });

@@ -1,0 +1,169 @@
+import {
+  type FreeOptions,
+  type FreeReport,
+  freePort,
+  isPortInUse,
+  type KillOptions,
+  type KillReport,
+  killProcessOnPort,
+  type StopProgress,
+} from '../../index.ts';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+import type { StopInvocation } from '../invocation.ts';
+import { type CliIO, printError, type Style, styles, writeJson } from '../output.ts';
+import { createStatusReporter, type StatusReporter } from '../status.ts';
+import { dryRunLines, explainFree, explainKill, stoppedSummary } from '../stop-text.ts';
+
+/** Per port: did it end up free, the JSON, and the lines for people. */
+interface PortOutcome {
+  readonly port: number;
+  readonly free: boolean;
+  readonly json: Record<string, unknown>;
+  readonly summary: string | undefined;
+  readonly problems: readonly string[];
+}
+
+function stopOptions(
+  invocation: StopInvocation,
+  port: number,
+  status: StatusReporter | undefined,
+): KillOptions {
+  return {
+    protocol: invocation.protocol,
+    ...(invocation.adapter ? { adapter: invocation.adapter } : {}),
+    ...(invocation.signal ? { killSignal: invocation.signal } : {}),
+    ...(invocation.grace !== undefined ? { gracePeriod: invocation.grace } : {}),
+    force: invocation.force,
+    dryRun: invocation.dryRun,
+    names: invocation.filters,
+    ...(status ? { onProgress: (event: StopProgress) => status.progress(port, event) } : {}),
+  };
+}
+
+async function killPort(
+  invocation: StopInvocation,
+  port: number,
+  options: KillOptions,
+  out: Style,
+): Promise<PortOutcome> {
+  const { protocol, adapter } = invocation;
+  const report: KillReport = await killProcessOnPort(port, options);
+  if (report.dryRun) {
+    const free = report.owners.length === 0;
+    return {
+      port,
+      free,
+      json: { ...report, free },
+      summary: dryRunLines(port, protocol, report, out),
+      problems: [],
+    };
+  }
+  const free = !(await isPortInUse(port, { protocol, ...(adapter ? { adapter } : {}) }));
+  const problems = free ? [] : explainKill(report);
+  if (!free && problems.length === 0) problems.push('still in use');
+  return {
+    port,
+    free,
+    json: { ...report, free, ...(problems.length ? { message: problems.join('; ') } : {}) },
+    summary: free
+      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report)})\n`
+      : undefined,
+    problems,
+  };
+}
+
+async function freeOnePort(
+  invocation: StopInvocation,
+  port: number,
+  options: FreeOptions,
+  out: Style,
+): Promise<PortOutcome> {
+  const { protocol } = invocation;
+  const report: FreeReport = await freePort(port, options);
+  if (invocation.dryRun) {
+    return {
+      port,
+      free: report.free,
+      json: { ...report },
+      summary: report.kill
+        ? dryRunLines(port, protocol, report.kill, out)
+        : `${port}/${protocol}: ${report.free ? 'free, nothing to stop' : 'in use'}\n`,
+      problems: [],
+    };
+  }
+  const problems = report.free ? [] : explainFree(report);
+  if (!report.free && problems.length === 0) problems.push(`still in use (${report.outcome})`);
+  return {
+    port,
+    free: report.free,
+    json: { ...report, ...(problems.length ? { message: problems.join('; ') } : {}) },
+    summary: report.free
+      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report.kill)})\n`
+      : undefined,
+    problems,
+  };
+}
+
+/**
+ * `portwarden kill <port...>` and `portwarden free <port...>`: stop the holders of every port
+ * (in parallel), with a live status line on stderr, then say what happened. Exit status 0 only
+ * when every port is free at the end (`--dry-run`: 0 once answered).
+ *
+ * @example
+ * ```ts
+ * const status = await runStop(parseCommandLine(['free', '3000']) as StopInvocation, io);
+ * ```
+ */
+export async function runStop(invocation: StopInvocation, io: CliIO): Promise<ExitCodeValue> {
+  const { out, err } = styles(io, invocation.json);
+  const status = invocation.quiet
+    ? undefined
+    : createStatusReporter(io.stderr, {
+        live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
+        style: err,
+        showPort: invocation.ports.length > 1,
+        ...(io.stderr.columns ? { columns: io.stderr.columns } : {}),
+      });
+  const outcomes = await Promise.all(
+    invocation.ports.map((port) => {
+      const options = stopOptions(invocation, port, status);
+      return invocation.command === 'kill'
+        ? killPort(invocation, port, options, out)
+        : freeOnePort(
+            invocation,
+            port,
+            {
+              ...options,
+              ...(invocation.maxWait !== undefined ? { maxWait: invocation.maxWait } : {}),
+            },
+            out,
+          );
+    }),
+  );
+  status?.finish();
+  const exitCode =
+    invocation.dryRun || outcomes.every((outcome) => outcome.free)
+      ? ExitCode.OK
+      : ExitCode.NOT_FREE;
+  for (const outcome of outcomes) {
+    if (outcome.problems.length > 0) {
+      printError(
+        io.stderr,
+        invocation.command,
+        `port ${outcome.port}/${invocation.protocol} is still in use: ${outcome.problems.join('; ')}`,
+      );
+    }
+  }
+  if (invocation.json) {
+    writeJson(io.stdout, {
+      command: invocation.command,
+      ok: exitCode === ExitCode.OK,
+      exitCode,
+      dryRun: invocation.dryRun,
+      ports: outcomes.map((outcome) => outcome.json),
+    });
+  } else {
+    io.stdout.write(outcomes.map((outcome) => outcome.summary ?? '').join(''));
+  }
+  return exitCode;
+}

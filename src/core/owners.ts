@@ -1,0 +1,88 @@
+import type { SocketTableAdapter } from '../adapters/adapter.ts';
+import type { PortOwner, SocketRow } from '../types.ts';
+import type { Context } from './context.ts';
+
+/**
+ * A stable order for owners: by pid (hidden owners last), then IPv4 before IPv6, then address.
+ *
+ * @example
+ * ```ts
+ * owners.sort(compareOwners);
+ * ```
+ */
+export function compareOwners(a: PortOwner, b: PortOwner): number {
+  if (a.pid !== b.pid) {
+    if (a.pid === null) return 1;
+    if (b.pid === null) return -1;
+    return a.pid - b.pid;
+  }
+  if (a.family !== b.family) return a.family === 'IPv4' ? -1 : 1;
+  return a.address.localeCompare(b.address);
+}
+
+/**
+ * Turns the rows that hold a port into {@link PortOwner}s: one entry per owning process and
+ * socket (a socket shared by forked children lists each of them), names, command lines, users
+ * and start times from the platform's process-info source (one lookup for every pid), and a
+ * `pid: null` entry for each socket whose owner cannot be seen.
+ *
+ * @example
+ * ```ts
+ * const owners = await describeOwners(holdingRows, adapter, context);
+ * ```
+ */
+export async function describeOwners(
+  rows: readonly SocketRow[],
+  adapter: SocketTableAdapter,
+  context: Context,
+): Promise<PortOwner[]> {
+  const pids = [...new Set(rows.flatMap((row) => row.owners.map((owner) => owner.pid)))];
+  const infos = pids.length > 0 ? await context.platform.processInfo(pids, context) : new Map();
+  const seen = new Set<string>();
+  const owners: PortOwner[] = [];
+  const add = (owner: PortOwner) => {
+    const key = `${owner.pid}|${owner.protocol}|${owner.family}|${owner.address}|${owner.port}|${owner.state}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    owners.push(owner);
+  };
+  for (const row of rows) {
+    const base = {
+      protocol: row.protocol,
+      state: row.state,
+      family: row.family,
+      address: row.localAddress,
+      port: row.localPort,
+      adapter: adapter.name,
+      manager: null,
+    };
+    if (row.owners.length === 0) {
+      const uid = row.uid ?? null;
+      add({
+        ...base,
+        pid: null,
+        name: null,
+        commandLine: null,
+        argv: null,
+        uid,
+        user: uid === null ? null : context.platform.userName(uid),
+        startTime: null,
+      });
+      continue;
+    }
+    for (const rowOwner of row.owners) {
+      const info = infos.get(rowOwner.pid);
+      add({
+        ...base,
+        pid: rowOwner.pid,
+        name: info?.name ?? rowOwner.name ?? null,
+        commandLine: info?.commandLine ?? null,
+        argv: info?.argv ?? null,
+        uid: info?.uid ?? row.uid ?? null,
+        user: info?.user ?? null,
+        startTime: info?.startTime ?? null,
+      });
+    }
+  }
+  return owners.sort(compareOwners);
+}

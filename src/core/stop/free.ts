@@ -1,0 +1,215 @@
+import { createLogger } from '../../log.ts';
+import type { FreeOutcome, FreeReport, ProbeReport } from '../../reports.ts';
+import { every, pollUntil } from '../../system/timing.ts';
+import type { PortOwner } from '../../types.ts';
+import type { Context } from '../context.ts';
+import { type ProbeTarget, probeTarget, probeTargetNow } from '../in-use.ts';
+import { inspect } from '../inspect.ts';
+import { blockedSkips, blockingOutcome, socketKey } from './blocked.ts';
+import { countTimeWait } from './count-time-wait.ts';
+import { executeStop } from './execute.ts';
+import { planStop, type StopPlan } from './plan.ts';
+import { KillReportBuilder } from './report.ts';
+import type { FreeSettings } from './settings.ts';
+
+const debug = createLogger('portwarden:free');
+
+/** First delay between bind probes while waiting for the port (doubled up to {@link PROBE_MAX}). */
+const PROBE_FIRST = 5;
+/** Longest delay between bind probes (a probe costs ~0.05 ms). */
+const PROBE_MAX = 50;
+/** While the port stays taken, the socket table is read again this often (ms) to see who holds it. */
+const REINSPECT_EVERY = 250;
+/**
+ * How long (ms) after a stop an ownerless socket on an address whose owners were stopped counts as
+ * still closing rather than as a hidden owner.
+ */
+const SETTLE = 1000;
+/** Stop rounds before new holders appearing after each stop are called `'respawning'`. */
+const MAX_ROUNDS = 3;
+
+/** `free` or `denied` when the probe says nothing holds the port; `undefined` while it is held. */
+function settled(probe: ProbeReport): FreeOutcome | undefined {
+  if (probe.inUse) return undefined;
+  return probe.denied ? 'denied' : 'free';
+}
+
+/**
+ * `freePort` on validated settings, in named steps over one state record: probe; then rounds of
+ * inspect → plan → stop; and between rounds wait (bind probes with backoff, the table read again
+ * every 250 ms while the port stays taken), all within the context's deadline (`maxWait`).
+ * `detail: false` (for `ensurePortFree`) skips the final owner listing and TIME_WAIT count.
+ *
+ * @example
+ * ```ts
+ * const report = await freeOwners(settings, createContext({deadline: performance.now() + 15000}));
+ * ```
+ */
+export function freeOwners(
+  settings: FreeSettings,
+  context: Context,
+  detail = true,
+): Promise<FreeReport> {
+  return new FreeRun(settings, context, detail).run();
+}
+
+class FreeRun {
+  private readonly started = performance.now();
+  private kill: KillReportBuilder | null = null;
+  private lastProbe: ProbeReport | undefined;
+  /** Owners of the last inspection, while no stop happened since. */
+  private remaining: readonly PortOwner[] | undefined;
+  /** pid → start time of every process a stop round was run for. */
+  private readonly attempted = new Map<number, string | null>();
+  private readonly unstoppable = new Set<number>();
+  /** Addresses whose owners were stopped, and until when an ownerless socket there may settle. */
+  private readonly stoppedSockets = new Set<string>();
+  private settleUntil = 0;
+  private rounds = 0;
+
+  constructor(
+    private readonly settings: FreeSettings,
+    private readonly context: Context,
+    private readonly detail: boolean,
+  ) {}
+
+  async run(): Promise<FreeReport> {
+    const target = await probeTarget(this.settings, this.context);
+    const initial = settled(await this.probe(target));
+    if (initial) return this.finish(initial);
+    if (this.settings.waitOnly) {
+      await this.waitForFree(target, this.context.deadline);
+      return this.finish(this.settledOrTimeout());
+    }
+    for (;;) {
+      const outcome = await this.round();
+      if (outcome) return this.finish(outcome);
+      const now = performance.now();
+      if (now >= this.context.deadline) {
+        await this.probe(target);
+        return this.finish(this.settledOrTimeout());
+      }
+      if (await this.waitForFree(target, Math.min(this.context.deadline, now + REINSPECT_EVERY))) {
+        return this.finish(this.settledOrTimeout());
+      }
+      if (performance.now() >= this.context.deadline) return this.finish('timeout');
+    }
+  }
+
+  /** One round: inspect, plan, and stop the owners not tried yet; an outcome ends the call. */
+  private async round(): Promise<FreeOutcome | undefined> {
+    const inspection = await inspect(this.settings, this.context);
+    this.remaining = inspection.owners;
+    const plan = await planStop(inspection.owners, this.settings, this.context);
+    const blocked = this.blocking(inspection.owners, plan);
+    if (blocked) {
+      this.report().addOwners(inspection.owners);
+      this.report().addSkipped(blockedSkips(plan.skipped, plan.targets, this.unstoppable));
+      return blocked;
+    }
+    if (this.settings.dryRun) {
+      this.report().addOwners(inspection.owners);
+      this.report().addSkipped(plan.skipped);
+      return 'dry-run';
+    }
+    const fresh = plan.targets.filter(
+      (target) =>
+        !this.attempted.has(target.pid) || this.attempted.get(target.pid) !== target.startTime,
+    );
+    if (fresh.length === 0) return undefined;
+    if (this.rounds >= MAX_ROUNDS) return 'respawning';
+    this.rounds++;
+    this.report().addOwners(inspection.owners);
+    for (const target of fresh) this.attempted.set(target.pid, target.startTime);
+    debug(
+      'port %d: round %d, stopping %o',
+      this.settings.port,
+      this.rounds,
+      fresh.map((t) => t.pid),
+    );
+    const results = await executeStop(fresh, this.settings, this.context);
+    this.report().addResults(results);
+    for (const failure of results.failed) this.unstoppable.add(failure.pid);
+    const killed = new Set(results.killed);
+    for (const owner of inspection.owners) {
+      if (owner.pid !== null && killed.has(owner.pid)) this.stoppedSockets.add(socketKey(owner));
+    }
+    this.settleUntil = performance.now() + SETTLE;
+    this.remaining = undefined;
+    return undefined;
+  }
+
+  /**
+   * The outcome when the port cannot become free by stopping the others: an owner that may not
+   * be stopped (or one whose stop failed) holds it. A socket of a process that was just stopped
+   * can outlive it briefly without a visible owner: that is not a hidden owner yet.
+   */
+  private blocking(owners: readonly PortOwner[], plan: StopPlan): FreeOutcome | undefined {
+    const hidden = owners.filter((owner) => owner.pid === null);
+    const settling =
+      hidden.length > 0 &&
+      performance.now() < this.settleUntil &&
+      hidden.every((owner) => this.stoppedSockets.has(socketKey(owner)));
+    const blockers = plan.skipped.filter(
+      (entry) => entry.reason !== 'dry-run' && !(settling && entry.reason === 'hidden'),
+    );
+    const stuck = plan.targets.some((target) => this.unstoppable.has(target.pid));
+    if (blockers.length === 0 && !stuck) return undefined;
+    if (performance.now() >= this.context.deadline) return 'timeout';
+    return blockingOutcome(blockers, stuck);
+  }
+
+  private report(): KillReportBuilder {
+    this.kill ??= new KillReportBuilder(this.settings);
+    return this.kill;
+  }
+
+  private async probe(target: ProbeTarget): Promise<ProbeReport> {
+    this.lastProbe = await probeTargetNow(target, this.context);
+    return this.lastProbe;
+  }
+
+  private settledOrTimeout(): FreeOutcome {
+    return (this.lastProbe && settled(this.lastProbe)) ?? 'timeout';
+  }
+
+  /** Probes with backoff until the port is free or `until`; `true` when free. */
+  private async waitForFree(target: ProbeTarget, until: number): Promise<boolean> {
+    const stopWaiting = every(500, (elapsedMs) =>
+      this.settings.progress({ type: 'waiting', elapsedMs }),
+    );
+    try {
+      return await pollUntil(async () => !(await this.probe(target)).inUse, until, {
+        first: PROBE_FIRST,
+        max: PROBE_MAX,
+        signal: this.context.signal,
+      });
+    } finally {
+      stopWaiting();
+    }
+  }
+
+  private async finish(outcome: FreeOutcome): Promise<FreeReport> {
+    const { port, protocol } = this.settings;
+    const free = outcome === 'free';
+    let remaining: readonly PortOwner[] = [];
+    if (!free) {
+      remaining =
+        this.remaining ?? (this.detail ? (await inspect(this.settings, this.context)).owners : []);
+    }
+    const timeWait =
+      this.detail && protocol === 'tcp' ? await countTimeWait(this.settings, this.context) : 0;
+    const elapsedMs = Math.round(performance.now() - this.started);
+    debug('port %d: %s after %d ms', port, outcome, elapsedMs);
+    return {
+      port,
+      protocol,
+      free,
+      outcome,
+      kill: this.kill?.build() ?? null,
+      remaining,
+      timeWait,
+      elapsedMs,
+    };
+  }
+}

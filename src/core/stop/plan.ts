@@ -1,0 +1,126 @@
+import { createLogger } from '../../log.ts';
+import type { StopTarget } from '../../process/stop-strategy.ts';
+import type { SkippedOwner, SkipReason } from '../../reports.ts';
+import type { PortOwner } from '../../types.ts';
+import type { Context } from '../context.ts';
+import { ancestorPids } from './ancestors.ts';
+import { matchesNames } from './names.ts';
+import type { KillSettings } from './settings.ts';
+
+const debug = createLogger('portwarden:kill');
+
+/**
+ * Which owners will be signalled and which are left alone, decided before any signal.
+ *
+ * @example
+ * ```ts
+ * const {targets, skipped}: StopPlan = await planStop(owners, settings, context);
+ * ```
+ */
+export interface StopPlan {
+  readonly targets: readonly StopTarget[];
+  readonly skipped: readonly SkippedOwner[];
+}
+
+function describe(owner: PortOwner): string {
+  return `pid ${owner.pid}${owner.name ? ` (${owner.name})` : ''}`;
+}
+
+function skipMessage(reason: SkipReason, owner: PortOwner, firstStep: string): string {
+  switch (reason) {
+    case 'hidden':
+      return `A ${owner.protocol} socket on ${owner.address}:${owner.port} is held by a process that cannot be seen${owner.user ? ` (user ${owner.user})` : owner.uid !== null ? ` (uid ${owner.uid})` : ''}: run with more privilege to see and stop it`;
+    case 'system':
+      return `${describe(owner)} is a system process and is never signalled`;
+    case 'self':
+      return `${describe(owner)} is the calling process: close the server instead (closeServer)`;
+    case 'ancestor':
+      return `${describe(owner)} is an ancestor of the calling process and is never signalled`;
+    case 'filtered':
+      return `${describe(owner)} was left alone by the filter`;
+    case 'dry-run':
+      return `dry run: ${describe(owner)} would be sent ${firstStep}`;
+    case 'blocked':
+      return `${describe(owner)} was left alone: another owner that may not be stopped keeps the port taken anyway`;
+  }
+}
+
+/**
+ * Records an owner left alone: a {@link SkippedOwner} with its message, a progress event and a
+ * log line.
+ *
+ * @example
+ * ```ts
+ * skipped.push(skipOwner(owner, 'blocked', settings, context));
+ * ```
+ */
+export function skipOwner(
+  owner: PortOwner,
+  reason: SkipReason,
+  settings: KillSettings,
+  context: Context,
+): SkippedOwner {
+  const firstStep = context.platform.stop.firstStep(settings);
+  settings.progress({ type: 'skipped', pid: owner.pid, reason });
+  debug('port %d: skip %s: %s', settings.port, owner.pid ?? 'hidden', reason);
+  return {
+    pid: owner.pid,
+    name: owner.name,
+    reason,
+    message: skipMessage(reason, owner, firstStep),
+    ...(reason === 'hidden' ? { hint: context.platform.privilegeHint(owner.user) } : {}),
+    ...(reason === 'dry-run' ? { wouldSend: firstStep } : {}),
+  };
+}
+
+function accepted(owner: PortOwner, settings: KillSettings, context: Context): boolean {
+  if (settings.names.length > 0 && !matchesNames(owner, settings.names, context.platform.names)) {
+    return false;
+  }
+  return settings.filter === undefined || settings.filter(owner);
+}
+
+/**
+ * Decides, before any signal, which owners are signalled: one target per pid (a process holding
+ * IPv4 and IPv6 sockets is one target), never a hidden owner, the platform's system pids, the
+ * calling process or an ancestor of it, an owner the `names`/`filter` options reject (asked once
+ * per pid, with its first owner entry), and nothing with `dryRun`.
+ *
+ * @example
+ * ```ts
+ * const plan = await planStop(inspection.owners, settings, context);
+ * plan.skipped; // [{pid: 1, reason: 'system', ...}]
+ * ```
+ */
+export async function planStop(
+  owners: readonly PortOwner[],
+  settings: KillSettings,
+  context: Context,
+): Promise<StopPlan> {
+  const skipped: SkippedOwner[] = [];
+  const candidates: PortOwner[] = [];
+  const seen = new Set<number>();
+  const skip = (owner: PortOwner, reason: SkipReason) =>
+    skipped.push(skipOwner(owner, reason, settings, context));
+  for (const owner of owners) {
+    if (owner.pid === null) {
+      skip(owner, 'hidden');
+      continue;
+    }
+    if (seen.has(owner.pid)) continue;
+    seen.add(owner.pid);
+    if (context.platform.systemPids.includes(owner.pid)) skip(owner, 'system');
+    else if (owner.pid === process.pid) skip(owner, 'self');
+    else candidates.push(owner);
+  }
+  const ancestors = candidates.length > 0 ? await ancestorPids(context) : new Set<number>();
+  const targets: StopTarget[] = [];
+  for (const owner of candidates) {
+    const pid = owner.pid as number;
+    if (ancestors.has(pid)) skip(owner, 'ancestor');
+    else if (!accepted(owner, settings, context)) skip(owner, 'filtered');
+    else if (settings.dryRun) skip(owner, 'dry-run');
+    else targets.push({ pid, owner, startTime: owner.startTime });
+  }
+  return { targets, skipped };
+}
