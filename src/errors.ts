@@ -332,3 +332,92 @@ export class PortUnavailableError extends PortwardenError {
     this.report = options?.report;
   }
 }
+
+/**
+ * Why a tool could not be started, as {@link SpawnFailedError.reason} says:
+ * - `'permission-denied'`: the file exists but may not be executed (`EACCES`, `EPERM`);
+ * - `'out-of-resources'`: the machine or process is out of file descriptors, processes or memory
+ *   (`EMFILE`, `ENFILE`, `EAGAIN`, `ENOMEM`); trying again later may work;
+ * - `'invalid-arguments'`: the program name, arguments or environment were refused (`E2BIG`,
+ *   `ENAMETOOLONG`, a null byte, a wrong type);
+ * - `'other'`: any other reason; `cause` has it.
+ *
+ * @example
+ * ```ts
+ * const retryLater = (error as SpawnFailedError).reason === 'out-of-resources';
+ * ```
+ */
+export type SpawnFailureReason =
+  | 'permission-denied'
+  | 'out-of-resources'
+  | 'invalid-arguments'
+  | 'other';
+
+/**
+ * A tool exists (or may) but could not be started: not executable, the machine out of file
+ * descriptors or processes, arguments refused. `code: 'ERR_SPAWN_FAILED'`; `reason` classifies it
+ * ({@link SpawnFailureReason}); the raw system error is `cause` and its code is `errno`. A missing
+ * tool is a {@link CommandNotFoundError} instead. Adapters treat it like any failed tool: the next
+ * adapter answers.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SpawnFailedError && error.reason === 'out-of-resources') {
+ *   console.error(`could not start ${error.command}: ${error.errno}`); // e.g. EMFILE
+ * }
+ * ```
+ */
+export class SpawnFailedError extends PortwardenError {
+  /** The command that could not be started. */
+  readonly command: string;
+  /** Why, in broad terms. */
+  readonly reason: SpawnFailureReason;
+  /** The system error's code, e.g. `'EMFILE'` or `'EACCES'`, when it had one. */
+  readonly errno: string | undefined;
+
+  constructor(
+    command: string,
+    reason: SpawnFailureReason,
+    errno: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ERR_SPAWN_FAILED',
+      `Could not start ${command}: ${reason}${errno ? ` (${errno})` : ''}`,
+      options,
+    );
+    this.name = 'SpawnFailedError';
+    this.command = command;
+    this.reason = reason;
+    this.errno = errno;
+  }
+}
+
+/**
+ * A tool wrote more than its output cap (`maxOutput` bytes, stdout and stderr together) and was
+ * killed, with its whole process group: output that large is no socket table we can trust, and
+ * collecting it would let a runaway tool take the host's memory. `code:
+ * 'ERR_COMMAND_OUTPUT_TOO_LARGE'`. Adapters treat it like any failed tool: the next adapter answers.
+ *
+ * @example
+ * ```ts
+ * error.cause instanceof CommandOutputTooLargeError && error.cause.maxOutput; // bytes
+ * ```
+ */
+export class CommandOutputTooLargeError extends PortwardenError {
+  /** The command that wrote too much. */
+  readonly command: string;
+  /** The cap in bytes that it passed. */
+  readonly maxOutput: number;
+
+  constructor(command: string, maxOutput: number, options?: { cause?: unknown }) {
+    super(
+      'ERR_COMMAND_OUTPUT_TOO_LARGE',
+      `Command wrote more than ${maxOutput} bytes and was stopped: ${command}`,
+      options,
+    );
+    this.name = 'CommandOutputTooLargeError';
+    this.command = command;
+    this.maxOutput = maxOutput;
+  }
+}
