@@ -14,6 +14,8 @@
  * | `ERR_COMMAND_TIMEOUT` | {@link CommandTimeoutError} | a tool did not finish in time (seen as `cause`) |
  * | `ERR_COMMAND_FAILED` | {@link CommandFailedError} | a tool exited with a status that does not mean "nothing found" (seen as `cause`) |
  * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is in no known layout (seen as `cause`) |
+ * | `ERR_SPAWN_FAILED` | {@link SpawnFailedError} | a tool could not be started: not executable, out of file descriptors or processes (seen as `cause`) |
+ * | `ERR_COMMAND_OUTPUT_TOO_LARGE` | {@link CommandOutputTooLargeError} | a tool wrote more than its output cap and was killed (seen as `cause`) |
  * | `ERR_ABORTED` | {@link AbortError} | the caller's AbortSignal fired |
  * | `ERR_PORT_UNAVAILABLE` | {@link PortUnavailableError} | `listenWhenFree` could not free the port or listen on it within `maxWait` |
  * | `ERR_NO_FREE_PORT` | {@link PortUnavailableError} | `findFreePort` found no free port among the candidates |
@@ -43,6 +45,8 @@ export type ErrorCode =
   | 'ERR_COMMAND_TIMEOUT'
   | 'ERR_COMMAND_FAILED'
   | 'ERR_UNPARSEABLE_OUTPUT'
+  | 'ERR_SPAWN_FAILED'
+  | 'ERR_COMMAND_OUTPUT_TOO_LARGE'
   | 'ERR_ABORTED'
   | 'ERR_PORT_UNAVAILABLE'
   | 'ERR_NO_FREE_PORT'
@@ -355,5 +359,94 @@ export class PortUnavailableError extends PortwardenError {
     this.port = port;
     this.reason = reason;
     this.report = options?.report;
+  }
+}
+
+/**
+ * Why a tool could not be started, as {@link SpawnFailedError.reason} says:
+ * - `'permission-denied'`: the file exists but may not be executed (`EACCES`, `EPERM`);
+ * - `'out-of-resources'`: the machine or process is out of file descriptors, processes or memory
+ *   (`EMFILE`, `ENFILE`, `EAGAIN`, `ENOMEM`); trying again later may work;
+ * - `'invalid-arguments'`: the program name, arguments or environment were refused (`E2BIG`,
+ *   `ENAMETOOLONG`, a null byte, a wrong type);
+ * - `'other'`: any other reason; `cause` has it.
+ *
+ * @example
+ * ```ts
+ * const retryLater = (error as SpawnFailedError).reason === 'out-of-resources';
+ * ```
+ */
+export type SpawnFailureReason =
+  | 'permission-denied'
+  | 'out-of-resources'
+  | 'invalid-arguments'
+  | 'other';
+
+/**
+ * A tool exists (or may) but could not be started: not executable, the machine out of file
+ * descriptors or processes, arguments refused. `code: 'ERR_SPAWN_FAILED'`; `reason` classifies it
+ * ({@link SpawnFailureReason}); the raw system error is `cause` and its code is `errno`. A missing
+ * tool is a {@link CommandNotFoundError} instead. Adapters treat it like any failed tool: the next
+ * adapter answers.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SpawnFailedError && error.reason === 'out-of-resources') {
+ *   console.error(`could not start ${error.command}: ${error.errno}`); // e.g. EMFILE
+ * }
+ * ```
+ */
+export class SpawnFailedError extends PortwardenError {
+  /** The command that could not be started. */
+  readonly command: string;
+  /** Why, in broad terms. */
+  readonly reason: SpawnFailureReason;
+  /** The system error's code, e.g. `'EMFILE'` or `'EACCES'`, when it had one. */
+  readonly errno: string | undefined;
+
+  constructor(
+    command: string,
+    reason: SpawnFailureReason,
+    errno: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ERR_SPAWN_FAILED',
+      `Could not start ${command}: ${reason}${errno ? ` (${errno})` : ''}`,
+      options,
+    );
+    this.name = 'SpawnFailedError';
+    this.command = command;
+    this.reason = reason;
+    this.errno = errno;
+  }
+}
+
+/**
+ * A tool wrote more than its output cap (`maxOutput` bytes, stdout and stderr together) and was
+ * killed, with its whole process group: output that large is no socket table we can trust, and
+ * collecting it would let a runaway tool take the host's memory. `code:
+ * 'ERR_COMMAND_OUTPUT_TOO_LARGE'`. Adapters treat it like any failed tool: the next adapter answers.
+ *
+ * @example
+ * ```ts
+ * error.cause instanceof CommandOutputTooLargeError && error.cause.maxOutput; // bytes
+ * ```
+ */
+export class CommandOutputTooLargeError extends PortwardenError {
+  /** The command that wrote too much. */
+  readonly command: string;
+  /** The cap in bytes that it passed. */
+  readonly maxOutput: number;
+
+  constructor(command: string, maxOutput: number, options?: { cause?: unknown }) {
+    super(
+      'ERR_COMMAND_OUTPUT_TOO_LARGE',
+      `Command wrote more than ${maxOutput} bytes and was stopped: ${command}`,
+      options,
+    );
+    this.name = 'CommandOutputTooLargeError';
+    this.command = command;
+    this.maxOutput = maxOutput;
   }
 }

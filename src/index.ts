@@ -41,6 +41,7 @@ export {
   AdapterUnavailableError,
   CommandFailedError,
   CommandNotFoundError,
+  CommandOutputTooLargeError,
   CommandTimeoutError,
   type ErrorCode,
   InvalidOptionError,
@@ -49,6 +50,7 @@ export {
   PortRangeError,
   PortUnavailableError,
   PortwardenError,
+  SpawnFailedError,
   UnparseableOutputError,
   UnsupportedPlatformError,
 } from './errors.ts';
