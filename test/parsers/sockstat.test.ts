@@ -315,7 +315,8 @@ test('BUILT input: state names map to ours; UNIX and other protocols are skipped
     'www      node       5001  21 tcp4   127.0.0.1:3000        *:*                                CLOSED\n' +
     'www      node       5001  22 tcp4   127.0.0.1:3000        127.0.0.1:40100                    SYN_RCVD\n' +
     'www      node       5001  23 tcp4   127.0.0.1:3000        127.0.0.1:40101                    FIN_WAIT_2\n' +
-    'www      node       5001  24 tcp4   127.0.0.1:3000        127.0.0.1:40102                    ?\n';
+    'www      node       5001  24 tcp4   127.0.0.1:3000        127.0.0.1:40102                    ?\n' +
+    'www      ??         5002  3  tcp4   127.0.0.1:3001        *:*                                LISTEN\n';
   assert.deepEqual(
     parseSockstat(text).map((row) => [row.localPort, row.state, row.rawState]),
     [
@@ -324,8 +325,11 @@ test('BUILT input: state names map to ours; UNIX and other protocols are skipped
       [3000, 'SYN_RECV', 'SYN_RCVD'],
       [3000, 'FIN_WAIT2', 'FIN_WAIT_2'],
       [3000, 'UNKNOWN', '?'],
+      [3001, 'LISTEN', undefined],
     ],
   );
+  // COMMAND `??`: the process exited while sockstat ran; its pid is still known.
+  assert.deepEqual(parseSockstat(text).at(-1)?.owners, [{ pid: 5002, name: null }]);
 });
 
 test('garbage and the wrong tool throw; empty output and a bare header give no rows', () => {
