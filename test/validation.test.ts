@@ -139,7 +139,7 @@ describe('adapter selection', () => {
     const { pidPortAdapter } = await import('../src/adapters/pid-port.ts');
     const { platformProfile } = await import('../src/platform/profiles.ts');
     assert.deepEqual(
-      platformProfile('freebsd').adapters.map((adapter) => adapter.name),
+      platformProfile('openbsd').adapters.map((adapter) => adapter.name),
       [pidPortAdapter.name],
     );
     // pid-port runs its own tools from process.env.PATH: with none, nothing can answer.

@@ -1,4 +1,5 @@
 import { DARWIN } from './darwin.ts';
+import { FREEBSD } from './freebsd.ts';
 import { LINUX } from './linux.ts';
 import { otherPlatform } from './other.ts';
 import type { PlatformProfile } from './profile.ts';
@@ -15,6 +16,7 @@ import { WIN32 } from './win32.ts';
 export const PLATFORMS: Readonly<Record<string, PlatformProfile>> = {
   linux: LINUX,
   darwin: DARWIN,
+  freebsd: FREEBSD,
   win32: WIN32,
 };
 
