@@ -9,6 +9,16 @@
 export type Protocol = 'tcp' | 'udp';
 
 /**
+ * A signal name, as `kill -l` spells it with the `SIG` prefix (`'SIGTERM'`, `'SIGINT'`).
+ *
+ * @example
+ * ```ts
+ * const signal: SignalName = 'SIGINT';
+ * ```
+ */
+export type SignalName = `SIG${string}`;
+
+/**
  * Address family of a socket.
  *
  * @example

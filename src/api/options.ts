@@ -8,17 +8,26 @@
  * @module
  */
 import type { StopProgress } from '../reports.ts';
-import type { PortOwner, Protocol } from '../types.ts';
+import type { PortOwner, Protocol, SignalName } from '../types.ts';
+
+export type { SignalName } from '../types.ts';
 
 /**
- * A signal name, as `kill -l` spells it with the `SIG` prefix (`'SIGTERM'`, `'SIGINT'`).
+ * An `AbortSignal` (`AbortSignal.timeout(2000)`, `controller.signal`), declared by its shape so
+ * that portwarden's types need neither the DOM library nor `@types/node`. At run time the
+ * `signal` option must be a real `AbortSignal` (else `ERR_INVALID_OPTION`).
  *
  * @example
  * ```ts
- * const signal: SignalName = 'SIGINT';
+ * const signal: AbortSignalLike = AbortSignal.timeout(2000);
  * ```
  */
-export type SignalName = `SIG${string}`;
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
 
 /**
  * Options every inspecting or stopping function takes.
@@ -36,7 +45,7 @@ export interface CommonOptions {
    */
   readonly adapter?: string;
   /** Abort the call; the promise rejects with `code: 'ERR_ABORTED'`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /**

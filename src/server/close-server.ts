@@ -4,6 +4,7 @@ import { PortwardenError } from '../errors.ts';
 import { ownOptions, validateMilliseconds } from '../input.ts';
 import { createLogger } from '../log.ts';
 import { assertServer, openConnections, responsesInFlight } from './connections.ts';
+import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
@@ -77,7 +78,7 @@ function closeAfter(response: ServerResponse): void {
  * });
  * ```
  */
-export async function closeServer(server: Server, options?: CloseServerOptions): Promise<void> {
+export async function closeServer(server: ServerLike, options?: CloseServerOptions): Promise<void> {
   assertServer(server);
   const valid = ownOptions<CloseServerOptions>(options);
   const timeout = validateMilliseconds('timeout', valid.timeout, DEFAULT_CLOSE_TIMEOUT);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, Socket } from 'node:net';
 import { InvalidOptionError } from '../errors.ts';
+import type { ServerLike } from './server-like.ts';
 
 /** What {@link trackConnections} keeps for one server. */
 interface Tracking {
@@ -48,7 +49,7 @@ export function assertServer(server: unknown): asserts server is Server {
  * await closeServer(server, {timeout: 2000});
  * ```
  */
-export function trackConnections(server: Server): () => void {
+export function trackConnections(server: ServerLike): () => void {
   assertServer(server);
   const existing = tracked.get(server);
   if (existing) return existing.dispose;

@@ -1,11 +1,12 @@
-import type { Server } from 'node:net';
 import { constants } from 'node:os';
 import { createContext } from '../core/context.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { ownOptions, validateMilliseconds, validateSignalName } from '../input.ts';
 import { createLogger } from '../log.ts';
+import type { SignalName } from '../types.ts';
 import { closeServer, DEFAULT_CLOSE_TIMEOUT } from './close-server.ts';
 import { assertServer } from './connections.ts';
+import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
@@ -25,17 +26,17 @@ export interface ShutdownSignalsOptions {
    * The signals to handle.
    * @default ['SIGINT', 'SIGTERM', 'SIGUSR2'] (Windows: ['SIGINT', 'SIGTERM', 'SIGHUP'])
    */
-  readonly signals?: readonly NodeJS.Signals[];
+  readonly signals?: readonly SignalName[];
   /**
    * Runs after the server has closed and before the exit (close a database pool, flush logs).
    * Its failure makes the exit status 1.
    */
-  readonly beforeExit?: (signal: NodeJS.Signals) => void | Promise<void>;
+  beforeExit?(signal: SignalName): void | Promise<void>;
   /**
    * How to exit. Replace it to embed or to test.
    * @default process.exit
    */
-  readonly exit?: (code: number) => void;
+  exit?(code: number): void;
 }
 
 function exitStatusFor(signal: NodeJS.Signals): number {
@@ -63,7 +64,7 @@ function exitStatusFor(signal: NodeJS.Signals): number {
  * ```
  */
 export function handleShutdownSignals(
-  server: Server,
+  server: ServerLike,
   options?: ShutdownSignalsOptions,
 ): () => void {
   assertServer(server);
