@@ -1,0 +1,80 @@
+/**
+ * Running npm and npx from tests on any OS without a shell: `node npm-cli.js ...` (on Windows
+ * `npm` is a `.cmd` file, which Node does not spawn without a shell).
+ *
+ * @module
+ */
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+function findNpmCli(): string {
+  const fromNpm = process.env.npm_execpath;
+  if (fromNpm && basename(fromNpm) === 'npm-cli.js' && existsSync(fromNpm)) return fromNpm;
+  const bin = dirname(process.execPath);
+  const candidates = [
+    join(bin, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), // POSIX installs
+    join(bin, 'node_modules', 'npm', 'bin', 'npm-cli.js'), // Windows installs
+  ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`npm-cli.js not found near ${process.execPath}`);
+  return found;
+}
+
+let npmCli: string | undefined;
+
+/** The result of an npm run, with the command line for messages. */
+export interface NpmResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** `npm install ...`, for assertion messages. */
+  readonly command: string;
+}
+
+function run(script: 'npm' | 'npx', args: readonly string[], cwd: string, env = {}): NpmResult {
+  npmCli ??= findNpmCli();
+  const cli = script === 'npm' ? npmCli : join(dirname(npmCli), 'npx-cli.js');
+  // npm's own Node when npm started the tests (npm_node_execpath), so that the tests may run on
+  // a Node that this npm does not support (the package's oldest Node, say).
+  const node = process.env.npm_node_execpath || process.execPath;
+  const result: SpawnSyncReturns<string> = spawnSync(node, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', ...env },
+    timeout: 300_000,
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout ?? '',
+    stderr: `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+    command: `${script} ${args.join(' ')}`,
+  };
+}
+
+/**
+ * Runs `npm <args>` in `cwd` with the npm that runs this Node (no shell), synchronously.
+ *
+ * @example
+ * ```ts
+ * const result = npm(['pack', '--json'], dir);
+ * ```
+ */
+export function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): NpmResult {
+  return run('npm', args, cwd, env);
+}
+
+/**
+ * Runs `npx <args>` in `cwd` (no shell), synchronously.
+ *
+ * @example
+ * ```ts
+ * npx(['--no', 'portwarden', '--version'], consumer).stdout; // '0.1.0\n'
+ * ```
+ */
+export function npx(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): NpmResult {
+  return run('npx', args, cwd, env);
+}
+
+/** npm install flags for tests: from the cache where it can, no audit, no funding notes. */
+export const OFFLINE_FIRST = ['--prefer-offline', '--no-audit', '--no-fund'] as const;
