@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { BaseInvocation, Invocation } from './invocation.ts';
+import type { BaseInvocation, Invocation, RunInvocation } from './invocation.ts';
 import { type CommandName, UsageError } from './usage-error.ts';
 import {
   DEFAULT_WAIT_TIMEOUT,
@@ -12,7 +12,7 @@ import {
 export type * from './invocation.ts';
 export { type CommandName, UsageError } from './usage-error.ts';
 
-const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait'];
+const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait', 'run'];
 const ALIASES: Readonly<Record<string, CommandName>> = { list: 'who', ls: 'who' };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -22,6 +22,7 @@ const COMMON: Options = {
   json: { type: 'boolean' },
   protocol: { type: 'string' },
   adapter: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
 };
 
 /** Options allowed before the command; `true`: takes a value. */
@@ -29,6 +30,7 @@ const GLOBAL_BEFORE_COMMAND: Readonly<Record<string, boolean>> = {
   json: false,
   protocol: true,
   adapter: true,
+  quiet: false,
 };
 
 const STOP: Options = {
@@ -38,8 +40,9 @@ const STOP: Options = {
   force: { type: 'boolean', short: 'f' },
   'dry-run': { type: 'boolean', short: 'n' },
   filter: { type: 'string', multiple: true },
-  quiet: { type: 'boolean', short: 'q' },
 };
+
+const { json: _json, ...COMMON_WITHOUT_JSON } = COMMON;
 
 const OPTIONS: Readonly<Record<CommandName, Options>> = {
   who: COMMON,
@@ -52,7 +55,72 @@ const OPTIONS: Readonly<Record<CommandName, Options>> = {
     timeout: { type: 'string', short: 't' },
     host: { type: 'string' },
   },
+  // The command's own output is what `run` prints: no JSON document of its own.
+  run: {
+    ...COMMON_WITHOUT_JSON,
+    port: { type: 'string', short: 'p', multiple: true },
+    signal: { type: 'string', short: 's' },
+    grace: { type: 'string', short: 'g' },
+    force: { type: 'boolean', short: 'f' },
+    'max-wait': { type: 'string', short: 'w' },
+  },
 };
+
+/** The words after the command, sorted out before parseArgs sees them. */
+interface SplitWords {
+  /** Options and their values, each value joined to its option (`--grace=-5`). */
+  readonly options: string[];
+  /** The operands (ports), `-1` included. */
+  readonly operands: string[];
+  /** `run`: the command line to start (after `--`, or from the first operand on). */
+  readonly command: string[] | undefined;
+}
+
+/**
+ * Sorts the words after the command into options and operands, so that parseArgs sees every
+ * operand after `--` and every value joined to its option: a port written `-1` is then a bad
+ * port (not an unknown option `-1`), and `--grace -5` a bad duration (not "argument is
+ * ambiguous") — the value of an option that takes one is the next word, whatever it looks like.
+ * For `run`, `--` or the first operand starts the command to run, kept untouched.
+ */
+function splitWords(words: readonly string[], options: Options, command: CommandName): SplitWords {
+  const run = command === 'run';
+  const takesValue = (name: string | undefined) =>
+    name !== undefined && options[name]?.type === 'string';
+  const shortNames = new Map(
+    Object.entries(options).flatMap(([name, option]) =>
+      option.short ? [[option.short, name] as const] : [],
+    ),
+  );
+  const split: SplitWords = { options: [], operands: [], command: undefined };
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] as string;
+    const next = words[index + 1];
+    if (word === '--') {
+      if (run) return { ...split, command: words.slice(index + 1) };
+      split.operands.push(...words.slice(index + 1));
+      break;
+    }
+    const long = word.startsWith('--') ? word.slice(2) : undefined;
+    const short = /^-[^-0-9]$/.test(word) ? shortNames.get(word.charAt(1)) : undefined;
+    if (long !== undefined || (word.startsWith('-') && word.length > 1 && !/^-[0-9]/.test(word))) {
+      const name = long ?? short;
+      if (!word.includes('=') && (long !== undefined || short !== undefined) && takesValue(name)) {
+        if (next === undefined) {
+          throw new UsageError(`option '--${name} <value>' argument missing`, command);
+        }
+        split.options.push(`--${name}=${next}`);
+        index++;
+        continue;
+      }
+      split.options.push(word);
+      continue;
+    }
+    if (run) return { ...split, command: words.slice(index) };
+    split.operands.push(word);
+  }
+  return split;
+}
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
@@ -74,6 +142,24 @@ function nonEmpty(option: string, value: string | undefined, command: CommandNam
 function resolveCommand(word: string): CommandName | undefined {
   if ((COMMANDS as readonly string[]).includes(word)) return word as CommandName;
   return ALIASES[word];
+}
+
+/**
+ * Whether the command line asks for JSON output (`--json` among the options of a command that
+ * has it), decided without parsing it — so that a usage error can answer in JSON too. Words
+ * after `--`, and the command line that `run` starts, do not count.
+ *
+ * @example
+ * ```ts
+ * wantsJson(['free', '0', '--json']); // true
+ * wantsJson(['run', '-p', '3000', '--', 'tool', '--json']); // false
+ * ```
+ */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end < 0 ? argv : argv.slice(0, end);
+  const command = words.find((word) => !word.startsWith('-'));
+  return command !== 'run' && words.includes('--json');
 }
 
 /**
@@ -108,7 +194,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const leading: string[] = [];
   let index = 0;
   while (index < argv.length && (argv[index] ?? '').startsWith('-')) {
-    const token = argv[index] as string;
+    const token = argv[index] === '-q' ? '--quiet' : (argv[index] as string);
     const name = token.slice(2).split('=')[0] ?? '';
     if (!token.startsWith('--') || !Object.hasOwn(GLOBAL_BEFORE_COMMAND, name)) {
       throw new UsageError(
@@ -130,12 +216,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (command === undefined) {
     throw new UsageError(`unknown command ${JSON.stringify(word.slice(0, 40))}`);
   }
-  const rest = [...leading, ...argv.slice(index + 1)];
+  const words = splitWords(argv.slice(index + 1), OPTIONS[command], command);
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: [...leading, ...words.options, '--', ...words.operands],
       options: OPTIONS[command],
       strict: true,
       allowPositionals: true,
@@ -148,9 +234,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
   const str = (name: string) => values[name] as string | undefined;
   const bool = (name: string) => values[name] === true;
+  if (command === 'run') {
+    return runInvocation(values, words.command, command);
+  }
   const base: BaseInvocation = {
     ports: parsePorts(parsed.positionals, command),
     json: bool('json'),
+    quiet: bool('quiet'),
     protocol: parseProtocol(str('protocol'), command),
     adapter: nonEmpty('--adapter', str('adapter'), command),
   };
@@ -203,8 +293,44 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
         dryRun: bool('dry-run'),
         filters,
-        quiet: bool('quiet'),
       };
     }
   }
+}
+
+type Values = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+/** `portwarden run --port <port>... [options] -- <command> [args...]`, validated. */
+function runInvocation(
+  values: Values,
+  argv: readonly string[] | undefined,
+  command: 'run',
+): RunInvocation {
+  const str = (name: string) => values[name] as string | undefined;
+  const portWords = (values.port as string[] | undefined) ?? [];
+  if (portWords.length === 0) throw new UsageError('missing --port <port>', command);
+  if (argv === undefined || argv.length === 0 || (argv[0] ?? '') === '') {
+    throw new UsageError('missing the command to run (after --)', command);
+  }
+  const signalText = str('signal');
+  const graceText = str('grace');
+  const maxWaitText = str('max-wait');
+  const force = values.force === true;
+  if (force && signalText !== undefined) {
+    throw new UsageError('--force and --signal cannot be used together', command);
+  }
+  return {
+    command,
+    ports: parsePorts(portWords, command),
+    json: false,
+    quiet: values.quiet === true,
+    protocol: parseProtocol(str('protocol'), command),
+    adapter: nonEmpty('--adapter', str('adapter'), command),
+    signal: signalText === undefined ? undefined : parseSignal(signalText, command),
+    grace: graceText === undefined ? undefined : parseDuration('--grace', graceText, command),
+    force,
+    maxWait:
+      maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
+    argv: [...argv],
+  };
 }
