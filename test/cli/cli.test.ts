@@ -163,7 +163,9 @@ describe('bad input: exit 2, one line on stderr, nothing done', () => {
     ['free'],
     ['bogus', held],
     ['--grace', '1', 'free', held],
-    ['--quiet', 'free', held],
+    ['--force', 'free', held],
+    ['free', '-1'],
+    ['free', held, '-q', '--grace', '-5'],
     ['--protocol'],
     [],
   ];
@@ -694,6 +696,7 @@ describe('CLI building blocks (in process)', () => {
       command: 'who',
       ports: [1],
       json: false,
+      quiet: false,
       protocol: 'tcp',
       adapter: undefined,
     });
@@ -761,9 +764,9 @@ describe('CLI building blocks (in process)', () => {
       if (live) {
         assert.equal(
           text,
-          '\r\u001B[2KSIGTERM → 1234 node server.js …' +
-            '\r\u001B[2KSIGTERM → 1234 node server.js … 0.50 s' +
-            '\r\u001B[2KSIGTERM → 1234 node server.js … exited in 0.21 s\n' +
+          'SIGTERM → 1234 node server.js …' +
+            '\r\u001B[JSIGTERM → 1234 node server.js … 0.50 s' +
+            '\r\u001B[JSIGTERM → 1234 node server.js … exited in 0.21 s\n' +
             'skipped 1: is a system process, left alone\n',
         );
       } else {
