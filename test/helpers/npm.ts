@@ -32,16 +32,32 @@ export interface NpmResult {
   readonly command: string;
 }
 
-function run(script: 'npm' | 'npx', args: readonly string[], cwd: string, env = {}): NpmResult {
+/**
+ * The program and arguments that run `npm <args>` (or `npx <args>`) without a shell: npm's own
+ * Node when npm started the tests (npm_node_execpath) — so the tests may run on a Node this npm
+ * does not support — and npm's CLI script.
+ *
+ * @example
+ * ```ts
+ * const [file, args] = npmInvocation('npm', ['run', 'dev']);
+ * spawn(file, args, {cwd: recipe});
+ * ```
+ */
+export function npmInvocation(
+  script: 'npm' | 'npx',
+  args: readonly string[],
+): [file: string, args: string[]] {
   npmCli ??= findNpmCli();
   const cli = script === 'npm' ? npmCli : join(dirname(npmCli), 'npx-cli.js');
-  // npm's own Node when npm started the tests (npm_node_execpath), so that the tests may run on
-  // a Node that this npm does not support (the package's oldest Node, say).
-  const node = process.env.npm_node_execpath || process.execPath;
-  const result: SpawnSyncReturns<string> = spawnSync(node, [cli, ...args], {
+  return [process.env.npm_node_execpath || process.execPath, [cli, ...args]];
+}
+
+function run(script: 'npm' | 'npx', args: readonly string[], cwd: string, env = {}): NpmResult {
+  const [node, nodeArgs] = npmInvocation(script, args);
+  const result: SpawnSyncReturns<string> = spawnSync(node, nodeArgs, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_update_notifier: 'false', ...env },
+    env: { ...process.env, ...NPM_QUIET, ...env },
     timeout: 300_000,
   });
   return {
@@ -75,6 +91,9 @@ export function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv
 export function npx(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): NpmResult {
   return run('npx', args, cwd, env);
 }
+
+/** Environment for npm in tests: no update notice. */
+export const NPM_QUIET = { npm_config_update_notifier: 'false' } as const;
 
 /** npm install flags for tests: from the cache where it can, no audit, no funding notes. */
 export const OFFLINE_FIRST = ['--prefer-offline', '--no-audit', '--no-fund'] as const;
