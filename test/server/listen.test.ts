@@ -11,16 +11,16 @@ import {
   PortUnavailableError,
   waitForPort,
 } from '../../src/index.ts';
-// LINUX_ONLY: listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack
-// rules.
+// Live on every OS: bind probes cover ::1 on each of them (see test/helpers/live.ts).
 import {
   getTestPort,
   type HolderOptions,
-  LINUX_ONLY,
   listen,
   startHolder,
   trackHolders,
 } from '../helpers/holders.ts';
+
+import { EVERY_OS, POSIX_SIGNALS } from '../helpers/live.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
@@ -28,8 +28,8 @@ const holder = (options: HolderOptions) => hold(startHolder(options));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const close = (server: net.Server) => new Promise((resolve) => server.close(resolve));
 
-describe('listenWhenFree', LINUX_ONLY, () => {
-  test('stops the holder, then listens', async () => {
+describe('listenWhenFree', EVERY_OS, () => {
+  test('stops the holder, then listens', POSIX_SIGNALS, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit', exitDelay: 100 });
     const server = http.createServer((_request, response) => response.end('mine'));
@@ -239,7 +239,7 @@ describe('waitForPort', () => {
 
   test(
     "until 'in-use' sees a listener on ::1 only (bind probe, not a connect to 127.0.0.1)",
-    LINUX_ONLY,
+    EVERY_OS,
     async () => {
       const port = await getTestPort();
       const server = await listen(port, '::1');
@@ -284,7 +284,7 @@ describe('findFreePort', () => {
 
   test(
     'skips a preferred port taken on any address (a listener on ::1 only counts)',
-    LINUX_ONLY,
+    EVERY_OS,
     async () => {
       const taken = await getTestPort();
       const server = await listen(taken, '::1');
