@@ -1,21 +1,23 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { BaseInvocation, Invocation, RunInvocation } from './invocation.ts';
+import { parseArgs } from 'node:util';
+import type { BaseInvocation, Invocation } from './invocation.ts';
+import { runInvocation } from './run-args.ts';
 import { type CommandName, UsageError } from './usage-error.ts';
 import {
   DEFAULT_WAIT_TIMEOUT,
+  nonEmpty,
   parseDuration,
   parsePorts,
   parseProtocol,
   parseSignal,
 } from './values.ts';
+import { type Options, splitWords } from './words.ts';
 
 export type * from './invocation.ts';
 export { type CommandName, UsageError } from './usage-error.ts';
+export { wantsJson } from './words.ts';
 
 const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait', 'run'];
 const ALIASES: Readonly<Record<string, CommandName>> = { list: 'who', ls: 'who' };
-
-type Options = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON: Options = {
   help: { type: 'boolean', short: 'h' },
@@ -66,62 +68,6 @@ const OPTIONS: Readonly<Record<CommandName, Options>> = {
   },
 };
 
-/** The words after the command, sorted out before parseArgs sees them. */
-interface SplitWords {
-  /** Options and their values, each value joined to its option (`--grace=-5`). */
-  readonly options: string[];
-  /** The operands (ports), `-1` included. */
-  readonly operands: string[];
-  /** `run`: the command line to start (after `--`, or from the first operand on). */
-  readonly command: string[] | undefined;
-}
-
-/**
- * Sorts the words after the command into options and operands, so that parseArgs sees every
- * operand after `--` and every value joined to its option: a port written `-1` is then a bad
- * port (not an unknown option `-1`), and `--grace -5` a bad duration (not "argument is
- * ambiguous") — the value of an option that takes one is the next word, whatever it looks like.
- * For `run`, `--` or the first operand starts the command to run, kept untouched.
- */
-function splitWords(words: readonly string[], options: Options, command: CommandName): SplitWords {
-  const run = command === 'run';
-  const takesValue = (name: string | undefined) =>
-    name !== undefined && options[name]?.type === 'string';
-  const shortNames = new Map(
-    Object.entries(options).flatMap(([name, option]) =>
-      option.short ? [[option.short, name] as const] : [],
-    ),
-  );
-  const split: SplitWords = { options: [], operands: [], command: undefined };
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index] as string;
-    const next = words[index + 1];
-    if (word === '--') {
-      if (run) return { ...split, command: words.slice(index + 1) };
-      split.operands.push(...words.slice(index + 1));
-      break;
-    }
-    const long = word.startsWith('--') ? word.slice(2) : undefined;
-    const short = /^-[^-0-9]$/.test(word) ? shortNames.get(word.charAt(1)) : undefined;
-    if (long !== undefined || (word.startsWith('-') && word.length > 1 && !/^-[0-9]/.test(word))) {
-      const name = long ?? short;
-      if (!word.includes('=') && (long !== undefined || short !== undefined) && takesValue(name)) {
-        if (next === undefined) {
-          throw new UsageError(`option '--${name} <value>' argument missing`, command);
-        }
-        split.options.push(`--${name}=${next}`);
-        index++;
-        continue;
-      }
-      split.options.push(word);
-      continue;
-    }
-    if (run) return { ...split, command: words.slice(index) };
-    split.operands.push(word);
-  }
-  return split;
-}
-
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -132,34 +78,9 @@ function shortParseError(error: Error): string {
   return lowerFirst(first.replace(/\.$/, ''));
 }
 
-function nonEmpty(option: string, value: string | undefined, command: CommandName) {
-  if (value !== undefined && value.trim() === '') {
-    throw new UsageError(`${option} must not be empty`, command);
-  }
-  return value;
-}
-
 function resolveCommand(word: string): CommandName | undefined {
   if ((COMMANDS as readonly string[]).includes(word)) return word as CommandName;
   return ALIASES[word];
-}
-
-/**
- * Whether the command line asks for JSON output (`--json` among the options of a command that
- * has it), decided without parsing it — so that a usage error can answer in JSON too. Words
- * after `--`, and the command line that `run` starts, do not count.
- *
- * @example
- * ```ts
- * wantsJson(['free', '0', '--json']); // true
- * wantsJson(['run', '-p', '3000', '--', 'tool', '--json']); // false
- * ```
- */
-export function wantsJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  const words = end < 0 ? argv : argv.slice(0, end);
-  const command = words.find((word) => !word.startsWith('-'));
-  return command !== 'run' && words.includes('--json');
 }
 
 /**
@@ -296,41 +217,4 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       };
     }
   }
-}
-
-type Values = Readonly<Record<string, string | boolean | string[] | undefined>>;
-
-/** `portwarden run --port <port>... [options] -- <command> [args...]`, validated. */
-function runInvocation(
-  values: Values,
-  argv: readonly string[] | undefined,
-  command: 'run',
-): RunInvocation {
-  const str = (name: string) => values[name] as string | undefined;
-  const portWords = (values.port as string[] | undefined) ?? [];
-  if (portWords.length === 0) throw new UsageError('missing --port <port>', command);
-  if (argv === undefined || argv.length === 0 || (argv[0] ?? '') === '') {
-    throw new UsageError('missing the command to run (after --)', command);
-  }
-  const signalText = str('signal');
-  const graceText = str('grace');
-  const maxWaitText = str('max-wait');
-  const force = values.force === true;
-  if (force && signalText !== undefined) {
-    throw new UsageError('--force and --signal cannot be used together', command);
-  }
-  return {
-    command,
-    ports: parsePorts(portWords, command),
-    json: false,
-    quiet: values.quiet === true,
-    protocol: parseProtocol(str('protocol'), command),
-    adapter: nonEmpty('--adapter', str('adapter'), command),
-    signal: signalText === undefined ? undefined : parseSignal(signalText, command),
-    grace: graceText === undefined ? undefined : parseDuration('--grace', graceText, command),
-    force,
-    maxWait:
-      maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
-    argv: [...argv],
-  };
 }

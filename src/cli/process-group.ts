@@ -48,7 +48,18 @@ export interface StartedCommand {
   alive(): boolean;
 }
 
-const GROUPS = process.platform !== 'win32';
+/**
+ * Whether this system has POSIX process groups and signals (setsid, `kill(-pgid)`). Told by a
+ * POSIX-only API rather than by an OS name (only src/platform knows those): Node has
+ * `process.getuid` on POSIX systems and not on Windows.
+ *
+ * @example
+ * ```ts
+ * if (!PROCESS_GROUPS) console.error('the command shares the console');
+ * ```
+ */
+export const PROCESS_GROUPS = typeof process.getuid === 'function';
+const GROUPS = PROCESS_GROUPS;
 
 /**
  * Linux: whether a process of group `pgid` is still running — not a zombie. An orphan that has

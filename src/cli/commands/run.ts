@@ -14,6 +14,7 @@ import {
   type CommandEnd,
   FORWARDED_SIGNALS,
   groupGone,
+  PROCESS_GROUPS,
   type StartedCommand,
   startCommand,
 } from '../process-group.ts';
@@ -164,7 +165,7 @@ export async function runRun(invocation: RunInvocation, io: CliIO): Promise<numb
       io.stderr,
       'run',
       `cannot start ${printable(invocation.argv[0] ?? '')}: ${end.error.code ?? end.error.message}${
-        end.error.code === 'ENOENT' && process.platform === 'win32'
+        end.error.code === 'ENOENT' && !PROCESS_GROUPS
           ? ' (a .cmd or .bat program such as npm needs a shell, which portwarden does not use: start node or the .exe itself)'
           : ''
       }`,
