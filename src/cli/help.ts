@@ -22,7 +22,8 @@ const EXIT_HELP = `Exit status:
   1  in use (check), still held at the end (kill, free), timed out (wait)
   2  bad usage (bad port, unknown option); nothing was done
   3  could not determine (no socket-table source works here, a tool failed)
-  130 interrupted (wait)`;
+  130 interrupted (wait)
+  run exits with the command's own status (128 + signal number when a signal ended it)`;
 
 const HELP: Readonly<Record<CommandName | 'global', string>> = {
   global: `portwarden — ends "port already in use"

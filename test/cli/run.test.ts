@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -147,6 +148,35 @@ describe('portwarden run', POSIX, () => {
     const missing = await run(['-p', String(port), '--', 'portwarden-no-such-command-here']).result;
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /cannot start portwarden-no-such-command-here: ENOENT/);
+  });
+
+  test('a port that cannot be freed: exit 1, the command is not started', async () => {
+    const port = await getTestPort();
+    // Held by this test process, an ancestor of run: never stopped.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stdout, stderr } = await run([
+        '-p',
+        String(port),
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("started")',
+      ]).result;
+      assert.equal(code, 1, stderr);
+      assert.equal(stdout, '', 'not started');
+      assert.match(
+        stderr,
+        new RegExp(
+          `^portwarden run: port ${port}/tcp is still in use: .*; \\S*node\\S* was not started\\n$`,
+          'm',
+        ),
+      );
+      assert.equal(server.listening, true);
+    } finally {
+      server.close();
+    }
   });
 
   test('a forked child left holding the port dies when the command exits; the port is free', async () => {
