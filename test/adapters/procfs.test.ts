@@ -9,9 +9,9 @@ import { parseProcStat } from '../../src/parsers/proc-stat.ts';
 import { linuxProcessInfo, readLinuxProcess } from '../../src/process/linux.ts';
 import { scanSocketOwners } from '../../src/system/procfs.ts';
 import { withContext } from '../helpers/context.ts';
-// The live tests read this machine's /proc.
+// The live tests read this machine's /proc (LINUX_PROC: Linux only).
 import { getTestPort, startHolder, trackHolders } from '../helpers/holders.ts';
-import { PROC } from '../helpers/live.ts';
+import { PROC as LINUX_PROC } from '../helpers/live.ts';
 
 const hold = trackHolders();
 /** The fixture tree's fd entries are symlinks, which a Windows checkout may not have. */
@@ -82,7 +82,7 @@ test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => 
   assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
 });
 
-test('this process, read live from /proc', PROC, async () => {
+test('this process, read live from /proc', LINUX_PROC, async () => {
   const info = (await linuxProcessInfo([process.pid], createContext())).get(process.pid);
   assert.equal(info?.pid, process.pid);
   assert.equal(info?.ppid, process.ppid);
@@ -90,20 +90,24 @@ test('this process, read live from /proc', PROC, async () => {
   assert.ok(info?.argv?.includes(process.argv[1] ?? ''), 'argv from cmdline');
 });
 
-test('with an empty PATH the procfs adapter alone still finds every owner', PROC, async (t) => {
-  const port = await getTestPort();
-  const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
-  const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
-  t.after(() => rmSync(emptyPath, { recursive: true, force: true }));
-  const withoutTools = withContext({ env: { PATH: emptyPath } });
-  const owners = await withoutTools.getProcessesOnPort(port);
-  assert.deepEqual(
-    owners.map((owner) => owner.pid),
-    [...holder.pids].sort((a, b) => a - b),
-  );
-  assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
-  assert.equal(await withoutTools.isPortInUse(port), true);
-});
+test(
+  'with an empty PATH the procfs adapter alone still finds every owner',
+  LINUX_PROC,
+  async (t) => {
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));
+    const emptyPath = mkdtempSync(join(tmpdir(), 'pw-empty-path-'));
+    t.after(() => rmSync(emptyPath, { recursive: true, force: true }));
+    const withoutTools = withContext({ env: { PATH: emptyPath } });
+    const owners = await withoutTools.getProcessesOnPort(port);
+    assert.deepEqual(
+      owners.map((owner) => owner.pid),
+      [...holder.pids].sort((a, b) => a - b),
+    );
+    assert.ok(owners.every((owner) => owner.adapter === 'procfs'));
+    assert.equal(await withoutTools.isPortInUse(port), true);
+  },
+);
 
 test('the owner scan stops early only when nothing is wanted', TREE, () => {
   const scan = scanSocketOwners(new Set(), '/proc');
