@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -25,6 +24,7 @@ import {
   startPythonHolder,
   trackHolders,
 } from './helpers/holders.ts';
+import { makeTempDir, removeTempDir } from './helpers/temp.ts';
 
 const hold = trackHolders();
 
@@ -252,12 +252,12 @@ test('probePort tells which addresses were tried', LINUX_ONLY, async () => {
   // Linux: a free dual-stack `::` bind proves every address free, so one bind answers.
   assert.deepEqual(probe.probes, [{ host: '::', outcome: 'free' }]);
   // With net.ipv6.bindv6only=1 a free `::` says nothing about IPv4: every address is probed.
-  const procRoot = mkdtempSync(join(tmpdir(), 'pw-proc-'));
+  const procRoot = makeTempDir('pw-proc-');
   mkdirSync(join(procRoot, 'sys/net/ipv6'), { recursive: true });
   writeFileSync(join(procRoot, 'sys/net/ipv6/bindv6only'), '1\n');
   const cautious = await withContext({ procRoot })
     .probePort(port)
-    .finally(() => rmSync(procRoot, { recursive: true, force: true }));
+    .finally(() => removeTempDir(procRoot));
   assert.deepEqual(
     cautious.probes.map((entry) => entry.host),
     ['::', '0.0.0.0', '127.0.0.1', '::1'],

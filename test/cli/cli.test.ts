@@ -5,17 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 // The live suites read /proc-backed owner details (names, users, command lines): LINUX_ONLY.
@@ -23,12 +15,12 @@ import {
   AS_NOBODY,
   canListen,
   canSwitchUser,
+  checkoutForNobody,
   collect,
   getTestPort,
   type Holder,
   hasPython,
   LINUX_ONLY,
-  nobodyCanRead,
   REPO_ROOT,
   type ScriptResult,
   startHolder,
@@ -567,38 +559,12 @@ describe('colour', LINUX_ONLY, () => {
 describe("another user's process (the CLI runs as nobody)", {
   skip: (process.platform !== 'linux' || !canSwitchUser) && 'needs root and setpriv on Linux',
 }, () => {
-  let root: string;
-
-  /** The checkout when nobody can read the build and its dependencies, else a readable copy. */
-  before(() => {
-    const needed = [
-      MAIN,
-      join(REPO_ROOT, 'package.json'),
-      join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
-      join(REPO_ROOT, 'node_modules', 'ms', 'package.json'),
-    ];
-    if (nobodyCanRead(needed)) {
-      root = REPO_ROOT;
-      return;
-    }
-    root = mkdtempSync(join(tmpdir(), 'pw-cli-nobody-'));
-    chmodSync(root, 0o755);
-    cpSync(join(REPO_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
-    cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
-    mkdirSync(join(root, 'node_modules'));
-    for (const dependency of ['debug', 'ms']) {
-      cpSync(join(REPO_ROOT, 'node_modules', dependency), join(root, 'node_modules', dependency), {
-        recursive: true,
-      });
-    }
-    spawnSync('chmod', ['-R', 'a+rX', root]);
-  });
-
   function asNobody(args: readonly string[]): Promise<ScriptResult> {
+    const { root, node, tmp } = checkoutForNobody();
     const child = spawn(
       'setpriv',
-      [...AS_NOBODY, process.execPath, join(root, 'dist', 'cli', 'main.js'), ...args],
-      { cwd: tmpdir(), env: cliEnv({ HOME: '/tmp' }), stdio: ['ignore', 'pipe', 'pipe'] },
+      [...AS_NOBODY, node, join(root, 'dist', 'cli', 'main.js'), ...args],
+      { cwd: tmp, env: cliEnv({ HOME: tmp, TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return collect(child);
   }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { closeServer, isPortInUse, trackConnections } from '../../src/index.ts';
 import { startHolder, trackHolders } from '../helpers/holders.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 
 const hold = trackHolders();
 
@@ -249,7 +249,7 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 describe('closeServer (https)', { skip: !hasOpenssl && 'needs openssl' }, () => {
   test('idle keep-alive connections close at once, a request in flight completes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pw-tls-'));
+    const dir = makeTempDir('pw-tls-');
     const made = spawnSync('openssl', [
       'req',
       '-x509',
