@@ -73,6 +73,8 @@ export interface HolderOptions {
   readonly protocol?: 'tcp' | 'udp';
   /** With host `'::'`: an IPv6-only listener (no dual stack). Default `false`. */
   readonly ipv6Only?: boolean;
+  /** The node binary that runs the holder (another Node version). Default: this process's. */
+  readonly node?: string;
 }
 
 /** A started process (a holder, a client) and how to get rid of it. */
@@ -414,9 +416,13 @@ export async function startHolder(options: HolderOptions): Promise<Holder> {
     protocol: options.protocol ?? 'tcp',
     ipv6Only: options.ipv6Only ?? false,
   };
-  const child = spawn(process.execPath, [holderScriptPath(), JSON.stringify(config)], {
-    stdio: HOLDER_STDIO,
-  });
+  const child = spawn(
+    options.node ?? process.execPath,
+    [holderScriptPath(), JSON.stringify(config)],
+    {
+      stdio: HOLDER_STDIO,
+    },
+  );
   const line = await waitForLine(child, /"ready":true/);
   const { children } = JSON.parse(line) as { children: number[] };
   return makeHolder(child, [child.pid as number, ...children]);
