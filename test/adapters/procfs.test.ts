@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { procfsAdapter } from '../../src/adapters/procfs.ts';
 import { createContext } from '../../src/core/context.ts';
-import { parseProcStat } from '../../src/parsers/proc-stat.ts';
 import { linuxProcessInfo, readLinuxProcess } from '../../src/process/linux.ts';
 import { scanSocketOwners } from '../../src/system/procfs.ts';
 import { withContext } from '../helpers/context.ts';
@@ -72,11 +71,7 @@ test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => 
   assert.deepEqual(readLinuxProcess(5151, tree)?.name, 'sshd');
   assert.deepEqual(readLinuxProcess(7000, tree)?.startTime, '80000');
   assert.deepEqual(readLinuxProcess(7000, tree)?.ppid, 1);
-  assert.deepEqual(parseProcStat('12 (a) b) c) S 3 12 12 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0'), {
-    ppid: 3,
-    startTime: '555',
-  });
-  assert.equal(parseProcStat('garbage'), undefined);
+  // parseProcStat itself: test/parsers/proc-stat.test.ts.
   assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
 });
 
