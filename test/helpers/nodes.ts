@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from './holders.ts';
 
 /** The Node majors the package supports (`engines`, the workflow's matrix). */
@@ -23,7 +23,8 @@ function majorOf(binary: string): number | undefined {
 
 /**
  * The node binary of `major` on this machine: the running one when it is that version, else the
- * one installed under {@link NODE_CACHE}; undefined when there is none.
+ * one installed under {@link NODE_CACHE}, else a `node` on PATH of that version; undefined when
+ * there is none.
  *
  * @example
  * ```ts
@@ -40,5 +41,11 @@ export function nodeBinary(major: number): string | undefined {
     'bin',
     process.platform === 'win32' ? 'node.exe' : 'node',
   );
-  return existsSync(binary) && majorOf(binary) === major ? binary : undefined;
+  if (existsSync(binary) && majorOf(binary) === major) return binary;
+  const name = process.platform === 'win32' ? 'node.exe' : 'node';
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(folder, name);
+    if (folder !== '' && existsSync(candidate) && majorOf(candidate) === major) return candidate;
+  }
+  return undefined;
 }
