@@ -2,7 +2,7 @@
 // Runs the test files under test/ (or the files given) with node's test runner and tsx, on any OS,
 // so that no test can hang the run or outlive it:
 // - each file runs in its own node process, the leader of its own process group, with a time
-//   limit (PORTWARDEN_TEST_FILE_TIMEOUT ms, default 240000): a file that is not done by then is
+//   limit (PORTWARDEN_TEST_FILE_TIMEOUT ms, default 180000): a file that is not done by then is
 //   killed and counted as a failure; every test also has node's --test-timeout (120 s);
 // - when a file's process ends (passed, failed or killed), whatever it left in its process group
 //   is SIGKILLed, and on Linux every process still carrying the file's PORTWARDEN_TEST_RUN marker
@@ -11,20 +11,29 @@
 // - this runner stops every file when it is interrupted (SIGINT, SIGTERM, SIGHUP) or when the
 //   process that started it goes away (e.g. `npm test` killed with SIGKILL);
 // - the tests' temporary files go into one folder per run (PORTWARDEN_TEST_TMPDIR), removed at
-//   the end.
+//   the end; the test processes' TMPDIR is .cache/tmp (tsx keeps its compile cache there), so a
+//   run leaves nothing in the system's temp folder.
 // It prints each file's report when the file is done (two files at a time), then the failures
 // and the totals (node's summary lines, and `N passed, N failed, N skipped`).
 // Extra arguments: test files to run instead of all, and options for node (e.g. --test-only).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const windows = process.platform === 'win32';
-const FILE_LIMIT_MS = Number(process.env.PORTWARDEN_TEST_FILE_TIMEOUT) || 240_000;
+const FILE_LIMIT_MS = Number(process.env.PORTWARDEN_TEST_FILE_TIMEOUT) || 180_000;
 const TEST_TIMEOUT_MS = 120_000;
 const CONCURRENCY = Number(process.env.PORTWARDEN_TEST_CONCURRENCY) || 2;
 /** Past this, a file's output is cut (a runaway test must not fill the runner's memory). */
@@ -53,6 +62,9 @@ const runDir = mkdtempSync(join(tmpdir(), 'portwarden-test-'));
 // Holder scripts and `nobody`'s copy of the checkout live here: other users must reach them.
 chmodSync(runDir, 0o755);
 const started = performance.now();
+// tsx caches compiled files in os.tmpdir(): a folder of the checkout keeps that cache between runs.
+const cacheTmp = join(root, '.cache', 'tmp');
+if (!windows) mkdirSync(cacheTmp, { recursive: true });
 
 /** The processes of the files now running. */
 const running = new Set();
@@ -124,7 +136,12 @@ function runFile(file, index) {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, PORTWARDEN_TEST_RUN: marker, PORTWARDEN_TEST_TMPDIR: runDir },
+    env: {
+      ...process.env,
+      PORTWARDEN_TEST_RUN: marker,
+      PORTWARDEN_TEST_TMPDIR: runDir,
+      ...(windows ? {} : { TMPDIR: cacheTmp }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: !windows,
   });

@@ -22,7 +22,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -521,7 +520,7 @@ export function nobodyCanRead(paths: readonly string[]): boolean {
       'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
       ...paths,
     ],
-    { cwd: tmpdir() },
+    { cwd: '/' },
   );
   return probe.status === 0;
 }
