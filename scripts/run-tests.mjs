@@ -3,7 +3,8 @@
 // so that no test can hang the run or outlive it:
 // - each file runs in its own node process, the leader of its own process group, with a time
 //   limit (PORTWARDEN_TEST_FILE_TIMEOUT ms, default 180000): a file that is not done by then is
-//   killed and counted as a failure; every test also has node's --test-timeout (120 s);
+//   killed and counted as a failure; every test also gets node's --test-timeout (120 s), which
+//   Node 20 and 22 apply only under `node --test`, Node 24 to a file run directly too;
 // - when a file's process ends (passed, failed or killed), whatever it left in its process group
 //   is SIGKILLed, and on Linux every process still carrying the file's PORTWARDEN_TEST_RUN marker
 //   in its environment too; a process whose parent dies (this runner killed with SIGKILL) kills
