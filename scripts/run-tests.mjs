@@ -323,7 +323,10 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
 
-const leftovers = readdirSync(runDir).filter((name) => !name.startsWith('counts-'));
+// The counts, and the `nobody` checkout (made once per run on purpose), are the runner's to remove.
+const leftovers = readdirSync(runDir).filter(
+  (name) => !name.startsWith('counts-') && name !== 'pw-nobody-checkout',
+);
 removeRunDir();
 
 if (failures.length > 0) {
