@@ -126,9 +126,13 @@ export interface TimeWaitReport {
 /**
  * Why an owner of the port was not signalled:
  * `'self'` the calling process; `'ancestor'` a parent, grandparent, ... of it; `'system'` pid 0
- * or 1 (or 4, Windows' System); `'hidden'` the owner cannot be seen; `'filtered'` the `filter` or
- * `names` option said no; `'dry-run'`; `'blocked'` left alone because another owner that may not
- * be stopped keeps the port taken anyway.
+ * or 1 (or 4, Windows' System); `'hidden'` the owner cannot be seen; `'connection'` it only has a
+ * connection whose local end is the port (a client whose random local port happens to be it: it
+ * does not listen, and stopping it would break something unrelated); `'time-wait'` a TIME_WAIT
+ * socket, which no process owns and which ends by itself; `'other-address'` its socket does not
+ * conflict with the `host` asked for; `'filtered'` the `filter` or `names` option said no;
+ * `'dry-run'`; `'blocked'` left alone because another owner that may not be stopped keeps the
+ * port taken anyway.
  *
  * @example
  * ```ts
@@ -140,6 +144,9 @@ export type SkipReason =
   | 'ancestor'
   | 'system'
   | 'hidden'
+  | 'connection'
+  | 'time-wait'
+  | 'other-address'
   | 'filtered'
   | 'dry-run'
   | 'blocked';
@@ -270,9 +277,11 @@ export interface KillReport {
 /**
  * Why a port is (or is not) free at the end of `freePort`: `'free'` a Node server can listen
  * now; `'unstoppable-owner'` an owner that may not be stopped (EPERM, filtered out, pid 1);
- * `'hidden-owner'` an owner that cannot be seen; `'self'` the calling process or an ancestor
- * holds it; `'timeout'` `maxWait` ran out; `'denied'` binding is refused (EACCES) though nothing
- * holds the port; `'dry-run'`; `'respawning'` new holders kept taking the port after each stop.
+ * `'hidden-owner'` an owner that cannot be seen (or a socket no table shows); `'connection'`
+ * only connections whose local end is the port keep it taken, and their owners are left alone;
+ * `'self'` the calling process or an ancestor holds it; `'timeout'` `maxWait` ran out; `'denied'`
+ * binding is refused (EACCES) though nothing holds the port; `'dry-run'`; `'respawning'` new
+ * holders kept taking the port after each stop.
  *
  * @example
  * ```ts
@@ -283,6 +292,7 @@ export type FreeOutcome =
   | 'free'
   | 'unstoppable-owner'
   | 'hidden-owner'
+  | 'connection'
   | 'self'
   | 'timeout'
   | 'denied'

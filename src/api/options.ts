@@ -95,6 +95,14 @@ export interface KillOptions extends CommonOptions {
   /** @default 'tcp' */
   readonly protocol?: Protocol;
   /**
+   * Only stop the holders whose sockets would make a server's `listen(port, host)` fail on this
+   * operating system (an IP literal, `'localhost'`, or a host name that is resolved): a holder on
+   * 127.0.0.2 is left alone for host 127.0.0.1; one on `0.0.0.0` or a dual-stack `::` is not.
+   * With `ensurePortFree`, "free" then means free for that host.
+   * @default every address: the port is freed for every address a server would use
+   */
+  readonly host?: string;
+  /**
    * The polite first signal (POSIX; Windows asks politely with `taskkill`).
    * @default 'SIGTERM'
    */

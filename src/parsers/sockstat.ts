@@ -16,9 +16,10 @@
  *
  * @module
  */
-import { normalizeAddress } from './address.ts';
+
 import { UnparseableOutputError } from '../errors.ts';
 import type { Family, Protocol, RowOwner, SocketRow } from '../types.ts';
+import { normalizeAddress } from './address.ts';
 import { hasStateColumn, readAddressColumns, sockstatState } from './sockstat-columns.ts';
 
 /**

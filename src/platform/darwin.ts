@@ -3,6 +3,7 @@ import { netstatDarwinAdapter } from '../adapters/netstat-darwin.ts';
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -30,6 +31,7 @@ export const DARWIN: PlatformProfile = {
     confirmWithSocketTable: true,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: () => null,
   names: { caseInsensitive: true, suffix: null },

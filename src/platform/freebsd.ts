@@ -1,6 +1,7 @@
 import { sockstatAdapter } from '../adapters/sockstat.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -29,6 +30,7 @@ export const FREEBSD: PlatformProfile = {
     confirmWithSocketTable: true,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: () => null,
   names: { caseInsensitive: false, suffix: null },

@@ -5,6 +5,7 @@ import { ssAdapter } from '../adapters/ss.ts';
 import { linuxProcessInfo } from '../process/linux.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { lookupUserName } from '../process/users.ts';
+import { overlappingAddresses } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -32,6 +33,7 @@ export const LINUX: PlatformProfile = {
     confirmWithSocketTable: false,
     dualStackCoversAll: true,
   },
+  conflicts: overlappingAddresses,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: (uid) => lookupUserName(uid),
   names: { caseInsensitive: false, suffix: null },

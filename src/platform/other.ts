@@ -1,6 +1,7 @@
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { overlappingAddresses } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -27,6 +28,7 @@ export function otherPlatform(name: string): PlatformProfile {
       confirmWithSocketTable: false,
       dualStackCoversAll: false,
     },
+    conflicts: overlappingAddresses,
     shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
     userName: () => null,
     names: { caseInsensitive: false, suffix: null },

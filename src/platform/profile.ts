@@ -73,6 +73,11 @@ export interface PlatformProfile {
   readonly systemPids: readonly number[];
   /** How a bind probe decides "in use". */
   readonly probe: ProbeRules;
+  /**
+   * Whether a socket bound to `holderAddress` makes `listen(port, host)` fail here (the `host`
+   * option of the stop functions): see src/platform/bind-conflicts.ts.
+   */
+  conflicts(holderAddress: string, host: string): boolean;
   /** The signals that ask a server to shut down (`handleShutdownSignals`'s default). */
   readonly shutdownSignals: readonly NodeJS.Signals[];
   /** The user name of a uid, where the OS keeps a readable table (Linux `/etc/passwd`), else `null`. */

@@ -3,6 +3,7 @@ import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { powershellAdapter } from '../adapters/powershell.ts';
 import { win32ProcessInfo } from '../process/win32.ts';
 import { windowsStrategy } from '../process/windows-stop.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -31,6 +32,7 @@ export const WIN32: PlatformProfile = {
     confirmWithSocketTable: false,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGHUP'],
   userName: () => null,
   names: { caseInsensitive: true, suffix: '.exe' },

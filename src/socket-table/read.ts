@@ -5,6 +5,7 @@ import {
   PortwardenError,
   UnsupportedPlatformError,
 } from '../errors.ts';
+import { own } from '../input.ts';
 import { createLogger } from '../log.ts';
 import type { ToolContext } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
@@ -72,8 +73,17 @@ export async function readSocketTable(
   source: AdapterList,
   tools: ToolContext,
 ): Promise<SocketTable> {
-  const { query, forced } = request;
-  const adapters = request.unownedSockets
+  // Only the caller's own fields count: a polluted Object.prototype cannot change the question.
+  const query: SocketQuery = {
+    port: request.query.port,
+    protocol: own(request.query, 'protocol'),
+    includeRemote: own(request.query, 'includeRemote') === true,
+    withoutOwners: own(request.query, 'withoutOwners') === true,
+  };
+  const forced = own(request, 'forced');
+  const unownedSockets = own(request, 'unownedSockets') === true;
+  request = { query, forced, unownedSockets };
+  const adapters = unownedSockets
     ? source.adapters.filter((adapter) => adapter.listsHiddenSockets)
     : source.adapters;
   if (forced !== undefined) {

@@ -222,7 +222,10 @@ describe('ss, netstat and lsof adapters on real holders', {
         assert.equal(listen.length, 1);
         assert.equal(listen[0]?.localAddress, '127.0.0.1');
         assert.equal(listen[0]?.family, 'IPv4');
-        assert.deepEqual(listen[0]?.owners, [{ pid: pids.v4, name: 'node' }]);
+        assert.deepEqual(
+          listen[0]?.owners.map((owner) => ({ pid: owner.pid, name: owner.name })),
+          [{ pid: pids.v4, name: 'node' }],
+        );
         const accepted = rows.filter((row) => row.state === 'ESTABLISHED');
         assert.deepEqual(
           accepted.map((row) => [

@@ -412,6 +412,8 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
       startTime: null,
       adapter: 'netstat',
       manager: null,
+      inode: null,
+      reason: null,
     });
     const settings = killSettings(3000, {});
     const plan = await planStop(

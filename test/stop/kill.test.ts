@@ -50,6 +50,8 @@ function owner(pid: number | null, name = 'x'): PortOwner {
     startTime: '1',
     adapter: 'test',
     manager: null,
+    inode: null,
+    reason: null,
   };
 }
 

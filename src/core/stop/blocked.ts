@@ -5,7 +5,8 @@ import type { PortOwner } from '../../types.ts';
 /**
  * Why a port cannot become free by stopping the owners that may be stopped: the calling process
  * or an ancestor holds it (`'self'`), an owner may not be stopped (`'unstoppable-owner'`: pid 1,
- * filtered out, a failed stop), or an owner cannot be seen (`'hidden-owner'`).
+ * filtered out, a failed stop), an owner cannot be seen (`'hidden-owner'`), or only connections
+ * whose local end is the port keep it taken (`'connection'`: their owners are left alone).
  *
  * @example
  * ```ts

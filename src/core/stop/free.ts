@@ -3,13 +3,14 @@ import type { FreeOutcome, FreeReport, ProbeReport } from '../../reports.ts';
 import { every, pollUntil } from '../../system/timing.ts';
 import type { PortOwner } from '../../types.ts';
 import type { Context } from '../context.ts';
-import { type ProbeTarget, probeTarget, probeTargetNow } from '../in-use.ts';
-import { inspect } from '../inspect.ts';
+import { type ProbeTarget, probeTargetNow } from '../in-use.ts';
+import { type Inspection, inspect } from '../inspect.ts';
 import { blockedSkips, blockingOutcome, socketKey } from './blocked.ts';
 import { countTimeWait } from './count-time-wait.ts';
 import { executeStop } from './execute.ts';
 import { planStop, type StopPlan } from './plan.ts';
 import { KillReportBuilder } from './report.ts';
+import { stopScope } from './scope.ts';
 import type { FreeSettings } from './settings.ts';
 
 const debug = createLogger('portwarden:free');
@@ -28,7 +29,22 @@ const SETTLE = 1000;
 /** Stop rounds before new holders appearing after each stop are called `'respawning'`. */
 const MAX_ROUNDS = 3;
 
+/**
+ * How long before the deadline the forced stop (SIGKILL, `taskkill /F`) is sent at the latest: a
+ * quarter of `maxWait`, at least 250 ms and at most 1 s — time for the kill, the exit and the
+ * last bind probe. So a holder that ignores SIGTERM is gone in time for any `maxWait >= 1000`.
+ */
+function forceReserve(maxWait: number): number {
+  return Math.min(1000, Math.max(250, maxWait / 4));
+}
+
 /** `free` or `denied` when the probe says nothing holds the port; `undefined` while it is held. */
+/**
+ * Skips that do not keep the port taken for good: a dry run's candidates, TIME_WAIT sockets (they
+ * end by themselves), holders of other addresses than the `host` asked for.
+ */
+const PASSING: ReadonlySet<string> = new Set(['dry-run', 'time-wait', 'other-address']);
+
 function settled(probe: ProbeReport): FreeOutcome | undefined {
   if (probe.inUse) return undefined;
   return probe.denied ? 'denied' : 'free';
@@ -66,6 +82,10 @@ class FreeRun {
   private readonly stoppedSockets = new Set<string>();
   private settleUntil = 0;
   private rounds = 0;
+  /** The `host`'s addresses, when the stop is scoped to a host. */
+  private scope: readonly string[] | undefined;
+  /** The owners of the last inspection (the best known answer to "who still holds it"). */
+  private lastOwners: readonly PortOwner[] = [];
 
   constructor(
     private readonly settings: FreeSettings,
@@ -74,7 +94,8 @@ class FreeRun {
   ) {}
 
   async run(): Promise<FreeReport> {
-    const target = await probeTarget(this.settings, this.context);
+    const { target, scope } = await stopScope(this.settings, this.context);
+    this.scope = scope;
     const initial = settled(await this.probe(target));
     if (initial) return this.finish(initial);
     if (this.settings.waitOnly) {
@@ -98,9 +119,17 @@ class FreeRun {
 
   /** One round: inspect, plan, and stop the owners not tried yet; an outcome ends the call. */
   private async round(): Promise<FreeOutcome | undefined> {
-    const inspection = await inspect(this.settings, this.context);
+    let inspection: Inspection;
+    try {
+      inspection = await inspect(this.settings, this.context);
+    } catch (error) {
+      // A tool cut short by the deadline: maxWait ran out, which is no reason to reject.
+      if (performance.now() >= this.context.deadline) return 'timeout';
+      throw error;
+    }
     this.remaining = inspection.owners;
-    const plan = await planStop(inspection.owners, this.settings, this.context);
+    this.lastOwners = inspection.owners;
+    const plan = await planStop(inspection.owners, this.settings, this.context, this.scope);
     const blocked = this.blocking(inspection.owners, plan);
     if (blocked) {
       this.report().addOwners(inspection.owners);
@@ -127,7 +156,7 @@ class FreeRun {
       this.rounds,
       fresh.map((t) => t.pid),
     );
-    const results = await executeStop(fresh, this.settings, this.context);
+    const results = await executeStop(fresh, this.escalating(), this.context);
     this.report().addResults(results);
     for (const failure of results.failed) this.unstoppable.add(failure.pid);
     const killed = new Set(results.killed);
@@ -151,12 +180,29 @@ class FreeRun {
       performance.now() < this.settleUntil &&
       hidden.every((owner) => this.stoppedSockets.has(socketKey(owner)));
     const blockers = plan.skipped.filter(
-      (entry) => entry.reason !== 'dry-run' && !(settling && entry.reason === 'hidden'),
+      (entry) => !PASSING.has(entry.reason) && !(settling && entry.reason === 'hidden'),
     );
     const stuck = plan.targets.some((target) => this.unstoppable.has(target.pid));
     if (blockers.length === 0 && !stuck) return undefined;
     if (performance.now() >= this.context.deadline) return 'timeout';
     return blockingOutcome(blockers, stuck);
+  }
+
+  /**
+   * The settings of a stop round: the grace period shortened so that the forced stop goes out
+   * {@link forceReserve} ms before the deadline at the latest.
+   */
+  private escalating(): FreeSettings {
+    const left = this.context.deadline - performance.now() - forceReserve(this.settings.maxWait);
+    const gracePeriod = Math.max(0, Math.min(this.settings.gracePeriod, left));
+    if (gracePeriod < this.settings.gracePeriod) {
+      debug(
+        'port %d: forcing after %d ms to finish within maxWait',
+        this.settings.port,
+        gracePeriod,
+      );
+    }
+    return { ...this.settings, gracePeriod };
   }
 
   private report(): KillReportBuilder {
@@ -189,14 +235,21 @@ class FreeRun {
     }
   }
 
+  /** Who holds the port now, for the report; the last answer when the table cannot be read. */
+  private async ownersNow(): Promise<readonly PortOwner[]> {
+    try {
+      return (await inspect(this.settings, this.context)).owners;
+    } catch (error) {
+      debug('port %d: cannot list what remains: %s', this.settings.port, (error as Error).message);
+      return this.lastOwners;
+    }
+  }
+
   private async finish(outcome: FreeOutcome): Promise<FreeReport> {
     const { port, protocol } = this.settings;
     const free = outcome === 'free';
     let remaining: readonly PortOwner[] = [];
-    if (!free) {
-      remaining =
-        this.remaining ?? (this.detail ? (await inspect(this.settings, this.context)).owners : []);
-    }
+    if (!free) remaining = this.remaining ?? (this.detail ? await this.ownersNow() : []);
     const timeWait =
       this.detail && protocol === 'tcp' ? await countTimeWait(this.settings, this.context) : 0;
     const elapsedMs = Math.round(performance.now() - this.started);
