@@ -6,7 +6,14 @@ const GOD_DAEMON = /^PM2 v(\S+): God Daemon \((.*)\)$/;
 /** The same title cut to 15 bytes by the kernel (`/proc/<pid>/comm`): `PM2 v7.0.4: God`. */
 const GOD_COMM = /^PM2 v\S+: God/;
 
-/** What the pm2 daemon's title tells. */
+/**
+ * What the pm2 daemon's title tells.
+ *
+ * @example
+ * ```ts
+ * const daemon: Pm2Daemon = {pid: 13065, version: '7.0.4', home: '/root/.pm2'};
+ * ```
+ */
 export interface Pm2Daemon {
   readonly pid: number;
   readonly version: string | null;
@@ -41,7 +48,9 @@ export function findPm2Daemon(ancestors: readonly ProcessSummary[]): Pm2Daemon |
  * A pm2 app: a descendant of the pm2 God Daemon, which restarts it at once when it dies (measured
  * here with pm2 7.0.4: a new process listens again about 0.1 s after SIGTERM or SIGKILL). pm2
  * puts `pm_id`, `name` and `PM2_HOME` in each app's environment; the hint stops the app by name,
- * with `PM2_HOME=` in front when the daemon does not use the default `~/.pm2`.
+ * with `PM2_HOME=` in front when the daemon does not use the default `~/.pm2`. In cluster mode
+ * (`pm2 start app.js -i 2`) the daemon itself is the only holder of the port (measured with
+ * pm2 7.0.4); it is reported as pm2 with no app name.
  *
  * @example
  * ```ts
@@ -52,10 +61,14 @@ export function findPm2Daemon(ancestors: readonly ProcessSummary[]): Pm2Daemon |
  * ```
  */
 export function detectPm2(facts: HolderFacts): ProcessManager | null {
-  const daemon = findPm2Daemon(facts.ancestors);
+  // In cluster mode the daemon itself holds the listening socket and hands connections to its
+  // workers (Node's cluster module), so the holder is the daemon and no app is named.
+  const itself = findPm2Daemon([{ pid: facts.pid, name: facts.name, argv: facts.argv }]);
+  const daemon = itself ?? findPm2Daemon(facts.ancestors);
   if (daemon === null) return null;
   const environment = facts.environment ?? {};
-  const name = environment.pm_id !== undefined ? (environment.name ?? null) : null;
+  const name =
+    itself === null && environment.pm_id !== undefined ? (environment.name ?? null) : null;
   const home = daemon.home ?? environment.PM2_HOME ?? null;
   const prefix =
     home !== null && !isDefaultHome(home, environment.HOME) ? `PM2_HOME=${shellWord(home)} ` : '';
@@ -64,7 +77,7 @@ export function detectPm2(facts: HolderFacts): ProcessManager | null {
     name,
     hint:
       name === null
-        ? `${prefix}pm2 list (find the app on ${facts.port === undefined ? 'this port' : `port ${facts.port}`}), then: ${prefix}pm2 stop <name>`
+        ? `${prefix}pm2 list (find the ${itself === null ? '' : 'cluster-mode '}app on ${facts.port === undefined ? 'this port' : `port ${facts.port}`}), then: ${prefix}pm2 stop <name>`
         : `${prefix}pm2 stop ${shellWord(name)}`,
   };
 }

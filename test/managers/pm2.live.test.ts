@@ -102,6 +102,32 @@ describe('a pm2 app (live)', LINUX_ONLY, () => {
     assert.equal(detectManager(readProcFacts(holder.pid, { port: plainPort })), null);
   });
 
+  test('cluster mode: the daemon itself holds the port, and is reported as pm2', async () => {
+    const clusterPort = await getTestPort();
+    await pm2(
+      'start',
+      join(root, 'app.cjs'),
+      '--name',
+      'pw-cluster',
+      '-i',
+      '2',
+      '--',
+      String(clusterPort),
+    );
+    try {
+      const { pid } = await waitForHolder(clusterPort, null);
+      const facts = readProcFacts(pid, { port: clusterPort });
+      assert.equal(pid, readProcFacts(appPid).ppid, 'the holder is the daemon');
+      assert.deepEqual(detectManager(facts), {
+        kind: 'pm2',
+        name: null,
+        hint: `PM2_HOME=${home} pm2 list (find the cluster-mode app on port ${clusterPort}), then: PM2_HOME=${home} pm2 stop <name>`,
+      });
+    } finally {
+      await pm2('delete', 'pw-cluster');
+    }
+  });
+
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     test(`pm2 starts the app again after ${signal}: a new pid listens, still detected`, async (t) => {
       const daemon = readProcFacts(appPid).ppid;

@@ -115,3 +115,24 @@ test('BUILT: a grandchild (npm start) is found; names with spaces are quoted; no
     'the title must be the whole command line',
   );
 });
+
+test('BUILT from the recording (cluster mode, seen live): the daemon itself holds the port', () => {
+  const daemon: HolderFacts = {
+    pid: daemonPid,
+    name: file('god-daemon-comm.txt').trimEnd(),
+    argv: splitCmdline(file('god-daemon-cmdline.bin')),
+    ppid: 1,
+    ancestors: [{ pid: 1, name: 'process_api', argv: ['/process_api'] }],
+    environment: {
+      HOME: '/tmp/pwcap/home',
+      PM2_HOME: '/tmp/pwcap/home/pm2-home',
+      name: 'shell-var',
+    },
+    port: 47126,
+  };
+  assert.deepEqual(detectPm2(daemon), {
+    kind: 'pm2',
+    name: null,
+    hint: 'PM2_HOME=/tmp/pwcap/home/pm2-home pm2 list (find the cluster-mode app on port 47126), then: PM2_HOME=/tmp/pwcap/home/pm2-home pm2 stop <name>',
+  });
+});
