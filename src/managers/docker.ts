@@ -2,7 +2,14 @@ import { parseCgroup } from '../parsers/cgroup.ts';
 import { holderKeys, protocolSuffix } from './shared.ts';
 import type { HolderFacts, ProcessManager } from './types.ts';
 
-/** The published port a `docker-proxy` process forwards. */
+/**
+ * The published port a `docker-proxy` process forwards.
+ *
+ * @example
+ * ```ts
+ * const args: DockerProxyArgs = {proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80};
+ * ```
+ */
 export interface DockerProxyArgs {
   readonly proto: string | null;
   readonly hostIp: string | null;
@@ -28,10 +35,14 @@ export function parseDockerProxyArgv(argv: readonly string[]): DockerProxyArgs {
   for (let index = 1; index < argv.length; index++) {
     const match = /^--?([a-z-]+)(?:=(.*))?$/.exec(argv[index] as string);
     if (!match) continue;
-    const value = match[2] ?? argv[index + 1];
-    if (value === undefined) continue;
-    values.set(match[1] as string, value);
-    if (match[2] === undefined) index++;
+    if (match[2] !== undefined) {
+      values.set(match[1] as string, match[2]);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (next === undefined || next.startsWith('-')) continue; // a boolean flag (-use-listen-fd)
+    values.set(match[1] as string, next);
+    index++;
   }
   const port = (key: string) => {
     const text = values.get(key);

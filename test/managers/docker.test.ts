@@ -73,6 +73,22 @@ test('recorded docker-proxy: kind docker, the hint finds the container by its ho
   });
 });
 
+test('BUILT: a boolean flag between pairs (newer docker-proxy -use-listen-fd) does not eat a value', () => {
+  assert.deepEqual(
+    parseDockerProxyArgv([
+      'docker-proxy',
+      '-use-listen-fd',
+      '-proto',
+      'tcp',
+      '-host-ip',
+      '::',
+      '-host-port',
+      '8080',
+    ]),
+    { proto: 'tcp', hostIp: '::', hostPort: 8080, containerIp: null, containerPort: null },
+  );
+});
+
 test('docker-proxy for UDP, with --flag=value arguments, or with no arguments at all', () => {
   const udp = plain({
     name: 'docker-proxy',
