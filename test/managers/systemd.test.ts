@@ -3,14 +3,17 @@
  * (laurel#228), a login session scope (systemd#4602), pid 1 in init.scope (atop#284), this
  * machine's pid 1 (not systemd). Socket activation and user services are BUILT from systemd's
  * documentation (sd_listen_fds(3): LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES; systemd.socket(5):
- * FileDescriptorName= defaults to the socket unit's name; user units below user@<uid>.service):
- * no systemd runs on this machine, so none of it is live.
+ * FileDescriptorName= defaults to the socket unit's name, checked in the man page of systemd 252
+ * installed here; user units below user@<uid>.service). systemd is not pid 1 on this machine;
+ * the LISTEN_* environment is recorded from systemd-socket-activate, and
+ * systemd-cgroup.live.test.ts moves a real process into a service-named cgroup.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { detectSystemd } from '../../src/managers/systemd.ts';
 import type { HolderFacts } from '../../src/managers/types.ts';
+import { parseEnviron } from '../../src/parsers/environ.ts';
 
 const cgroup = (path: string) =>
   readFileSync(new URL(`../fixtures/linux/cgroup/${path}`, import.meta.url), 'utf8');
@@ -90,6 +93,28 @@ test('recorded pid 1 (init.scope) + a co-holding nginx.service: socket activatio
     name: null,
     hint: 'systemctl list-sockets --all (the unit listening on port 80), then: systemctl stop <name>.socket <name>.service',
   });
+});
+
+test('recorded LISTEN_* environment (systemd-socket-activate here) in a BUILT web.service cgroup', () => {
+  const environ = readFileSync(
+    new URL(
+      '../fixtures/linux/environ/local/systemd-socket-activate-252-environ.bin',
+      import.meta.url,
+    ),
+    'utf8',
+  );
+  const activated = facts({
+    pid: 16082,
+    name: 'node',
+    cgroup: '0::/system.slice/web.service\n',
+    environment: parseEnviron(environ),
+  });
+  assert.deepEqual(detectSystemd(activated), {
+    kind: 'systemd',
+    name: 'web.service',
+    hint: 'systemctl stop web.socket web.service',
+  });
+  assert.equal(detectSystemd({ ...activated, cgroup: undefined }), null, 'no unit: not claimed');
 });
 
 test('BUILT: the service side of socket activation (LISTEN_FDNAMES, LISTEN_PID, systemd co-holding)', () => {

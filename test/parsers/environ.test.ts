@@ -1,7 +1,8 @@
 /**
- * `/proc/<pid>/environ` parser on two recorded files (test/fixtures/linux/environ, sources in
- * SOURCES.md there): a pm2 app captured on this machine and prometheus/procfs's fixture of a
- * process in a Docker container (extracted from its ttar archive, NULLBYTE -> NUL).
+ * `/proc/<pid>/environ` parser on recorded files (test/fixtures/linux/environ and linux/pm2,
+ * sources in the SOURCES.md files there): a pm2 app and a socket-activated process captured on
+ * this machine, and prometheus/procfs's fixture of a process in a Docker container (extracted
+ * from its ttar archive, NULLBYTE -> NUL).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,14 @@ test('prometheus/procfs container environ: only the wanted keys; HOME=/root', ()
   assert.deepEqual(parseEnviron(text, ['HOSTNAME', 'TERM']), {
     HOSTNAME: 'cd24e11f73a5',
     TERM: 'xterm',
+  });
+});
+
+test('systemd-socket-activate 252 on this machine: the LISTEN_* variables of socket activation', () => {
+  assert.deepEqual(parseEnviron(fixture('environ/local/systemd-socket-activate-252-environ.bin')), {
+    LISTEN_FDS: '1',
+    LISTEN_PID: '16082',
+    LISTEN_FDNAMES: 'web.socket',
   });
 });
 
