@@ -1,7 +1,15 @@
 import { programKey } from './shared.ts';
 import type { HolderFacts, ManagerKind } from './types.ts';
 
-/** A well-known port holder with a one-sentence explanation for people. */
+/**
+ * A well-known port holder with a one-sentence explanation for people.
+ *
+ * @example
+ * ```ts
+ * const holder: KnownHolder = {program: 'wslrelay', kind: 'wsl', platforms: 'Windows (WSL2)',
+ *   explanation: 'WSL2 forwards this port to a server running inside a WSL distribution; ...'};
+ * ```
+ */
 export interface KnownHolder {
   /** The program as {@link programKey} spells it (`'docker-proxy'`, `'wslrelay'`). */
   readonly program: string;

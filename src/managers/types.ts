@@ -24,6 +24,11 @@ export type { HttpSysProcess, HttpSysQueue };
  * | `'windows-service'` | a process hosting Windows services (Service Control Manager) |
  * | `'http.sys'` | the Windows kernel HTTP server (pid 4 `System`) serving a registered URL |
  * | `'wsl'` | WSL2's port forwarding (`wslrelay.exe`) |
+ *
+ * @example
+ * ```ts
+ * const kind: ManagerKind = 'systemd';
+ * ```
  */
 export type ManagerKind =
   | 'docker'

@@ -1,4 +1,11 @@
-/** One line of `/proc/<pid>/cgroup`: `hierarchy-ID:controller-list:cgroup-path`. */
+/**
+ * One line of `/proc/<pid>/cgroup`: `hierarchy-ID:controller-list:cgroup-path`.
+ *
+ * @example
+ * ```ts
+ * const line: CgroupLine = {hierarchy: 1, controllers: ['name=systemd'], path: '/init.scope'};
+ * ```
+ */
 export interface CgroupLine {
   readonly hierarchy: number;
   /** `[]` for the cgroup v2 line (`0::/...`); `['name=systemd']` for systemd's v1 hierarchy. */
@@ -6,7 +13,14 @@ export interface CgroupLine {
   readonly path: string;
 }
 
-/** The systemd unit a cgroup path belongs to. */
+/**
+ * The systemd unit a cgroup path belongs to.
+ *
+ * @example
+ * ```ts
+ * const unit: SystemdUnitInfo = {name: 'api.service', type: 'service', manager: 'user', uid: 1000, slice: 'app.slice'};
+ * ```
+ */
 export interface SystemdUnitInfo {
   /** The unit's full name, e.g. `'nginx.service'`, `'session-2.scope'`, `'init.scope'`. */
   readonly name: string;
@@ -20,14 +34,29 @@ export interface SystemdUnitInfo {
   readonly slice: string | null;
 }
 
-/** A container the process runs in, as its cgroup path shows from the host. */
+/**
+ * A container the process runs in, as its cgroup path shows from the host.
+ *
+ * @example
+ * ```ts
+ * const container: CgroupContainer = {runtime: 'podman', id: 'af097fa761cd92daf9ac2e18b6d59959b1212e12621a0951223f9f55d99b452c'};
+ * ```
+ */
 export interface CgroupContainer {
   readonly runtime: 'docker' | 'podman';
   /** The full container id (64 hex digits). */
   readonly id: string;
 }
 
-/** What `/proc/<pid>/cgroup` tells about a process. */
+/**
+ * What `/proc/<pid>/cgroup` tells about a process.
+ *
+ * @example
+ * ```ts
+ * const info: CgroupInfo = parseCgroup('0::/init.scope\n');
+ * // {layout: 'v2', systemdPath: '/init.scope', unit: {name: 'init.scope', ...}, container: null, ...}
+ * ```
+ */
 export interface CgroupInfo {
   readonly lines: readonly CgroupLine[];
   /** `'v2'`: only a `0::` line; `'v1'`: no `0::` line; `'hybrid'`: both. */

@@ -1,4 +1,11 @@
-/** A process attached to an http.sys request queue. */
+/**
+ * A process attached to an http.sys request queue.
+ *
+ * @example
+ * ```ts
+ * const process: HttpSysProcess = {pid: 2688, image: 'C:\\Windows\\System32\\svchost.exe', services: ['NcHostAgent']};
+ * ```
+ */
 export interface HttpSysProcess {
   readonly pid: number;
   /** Executable path; `null` when netsh prints none (`Process IDs:` layout) or `<?>`. */
@@ -7,7 +14,14 @@ export interface HttpSysProcess {
   readonly services: readonly string[];
 }
 
-/** An http.sys request queue: the processes that serve it and the URLs registered on it. */
+/**
+ * An http.sys request queue: the processes that serve it and the URLs registered on it.
+ *
+ * @example
+ * ```ts
+ * const queue: HttpSysQueue = {name: null, processes: [{pid: 2312, image: null, services: []}], urls: ['HTTP://LOCALHOST:8082/']};
+ * ```
+ */
 export interface HttpSysQueue {
   /** The queue's name (an IIS application pool), `null` for "Request queue is unnamed." */
   readonly name: string | null;

@@ -1,6 +1,13 @@
 import { UnparseableOutputError } from '../errors.ts';
 
-/** One row of `tasklist /svc /FO CSV /NH`. */
+/**
+ * One row of `tasklist /svc /FO CSV /NH`.
+ *
+ * @example
+ * ```ts
+ * const row: TasklistServiceRow = {image: 'svchost.exe', pid: 3040, services: ['WinRM']};
+ * ```
+ */
 export interface TasklistServiceRow {
   /** Image name, e.g. `'svchost.exe'`. */
   readonly image: string;

@@ -1,7 +1,14 @@
 import { UnparseableOutputError } from '../errors.ts';
 import { powerShellRecords } from './powershell.ts';
 
-/** A Windows service as CIM `Win32_Service` reports it. */
+/**
+ * A Windows service as CIM `Win32_Service` reports it.
+ *
+ * @example
+ * ```ts
+ * const winrm: Win32ServiceRecord = {name: 'WinRM', displayName: null, state: 'Running', pid: 3040, startMode: 'Auto'};
+ * ```
+ */
 export interface Win32ServiceRecord {
   /** The service (key) name, e.g. `'WinRM'`. */
   readonly name: string;
