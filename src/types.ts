@@ -51,6 +51,8 @@ export interface RowOwner {
   readonly pid: number;
   /** Process name, when the source prints one (may be truncated by the tool). */
   readonly name?: string | null;
+  /** The descriptor the source names for the socket (`ss -p`), to verify the claim by. */
+  readonly fd?: number;
   /**
    * The process's start time, read while it was proven to hold the socket (Linux: between two
    * reads of its `/proc/<pid>/fd` link), so a pid reused later cannot take its place.

@@ -223,6 +223,48 @@ export function completeOwnersFromProc(rows: readonly SocketRow[], procRoot: str
   });
 }
 
+/**
+ * Checks the owners a tool claims for each socket (`ss -p` prints `("name",pid=4,fd=3)`, and a
+ * process name may contain anything — quotes, commas, newlines — so a name can forge or hide an
+ * owner): a claimed owner counts only when `/proc/<pid>/fd/<fd>` links to the row's socket inode,
+ * and its start time is read while it does. A socket whose claims all fail is looked up in every
+ * `/proc/<pid>/fd` instead. Without a readable `/proc`, the rows are returned as they are.
+ *
+ * @example
+ * ```ts
+ * verifyOwnersFromProc(parseSs(text), '/proc');
+ * ```
+ */
+export function verifyOwnersFromProc(rows: readonly SocketRow[], procRoot: string): SocketRow[] {
+  try {
+    readdirSync(procRoot);
+  } catch (error) {
+    debug('cannot verify owners in %s: %s', procRoot, (error as Error).message);
+    return [...rows];
+  }
+  const lookUp = new Set<number>();
+  const checked = rows.map((row) => {
+    const inode = row.inode;
+    if (!inode || row.owners.length === 0) return row;
+    const owners: RowOwner[] = [];
+    for (const owner of row.owners) {
+      if (owner.fd === undefined) continue;
+      const startTime = provenStartTime(procRoot, owner.pid, String(owner.fd), inode);
+      if (startTime !== undefined) owners.push({ ...owner, startTime });
+      else
+        debug('socket %d: claimed owner %d (fd %d) does not hold it', inode, owner.pid, owner.fd);
+    }
+    if (owners.length === 0) lookUp.add(inode);
+    return { ...row, owners };
+  });
+  if (lookUp.size === 0) return checked;
+  const scan = scanSocketOwners(lookUp, procRoot);
+  return checked.map((row) => {
+    const found = row.inode && lookUp.has(row.inode) ? scan.owners.get(row.inode) : undefined;
+    return found ? { ...row, owners: found } : row;
+  });
+}
+
 const ipv6OnlyDefaults = new Map<string, boolean>();
 
 /**
