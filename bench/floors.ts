@@ -11,7 +11,8 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { canBind, runProcess } from './processes.ts';
+import { canBind } from './ports.ts';
+import { runProcess } from './processes.ts';
 
 /** How the `ss` floor is named in the report (the port written as P). */
 export const SS_FLOOR_NAME = 'spawn ss -Htlnp sport = :P';

@@ -6,7 +6,8 @@
  * @module
  */
 import { startLoad } from './load.ts';
-import { type Holder, onCleanup, pidAlive } from './processes.ts';
+import type { Holder } from './ports.ts';
+import { onCleanup, pidAlive } from './processes.ts';
 import { measureFootprints } from './sections/footprint.ts';
 import { runFree } from './sections/free.ts';
 import { runInUse } from './sections/in-use.ts';

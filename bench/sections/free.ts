@@ -15,7 +15,8 @@
  */
 import fkill from 'fkill';
 import { type Contestant, type ContestResult, contestant, runContest } from '../contest.ts';
-import { canBind, getBenchPort, type Holder, sleep, startHolder } from '../processes.ts';
+import { canBind, getBenchPort, type Holder, startHolder } from '../ports.ts';
+import { sleep } from '../processes.ts';
 import { type Api, type KillPort, requireModule } from '../subjects.ts';
 
 /** How long the holder takes to exit after SIGTERM. */
