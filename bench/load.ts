@@ -4,7 +4,7 @@
  * and starts `idle` sleeping processes. The helper leads its own process group (the sleepers are
  * in it), so the benchmark removes everything with one SIGKILL to the group; and the helper
  * cleans up by itself when the benchmark's pipe to it closes (the benchmark died) or after a
- * maximum lifetime. Its descriptor limit is raised with `prlimit` (fixed argv) when present.
+ * maximum lifetime, resetting its connections (RST: they leave no TIME_WAIT rows behind). Its descriptor limit is raised with `prlimit` (fixed argv) when present.
  *
  * @module
  */
@@ -22,6 +22,9 @@ let quitting = false;
 const quit = async () => {
   if (quitting) return;
   quitting = true;
+  // RST instead of FIN: no 8,000 TIME_WAIT rows left to slow down the next run's quiet machine.
+  for (const socket of sockets) { try { socket.resetAndDestroy(); } catch {} }
+  server.close();
   const gone = sleepers.map((child) => child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)));
   for (const child of sleepers) { try { child.kill('SIGKILL'); } catch {} }

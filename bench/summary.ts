@@ -14,6 +14,8 @@ import { BARE } from './sections/startup.ts';
 export interface BenchResults {
   readonly machine: MachineInfo;
   quietProcesses?: number;
+  /** TCP rows in the socket table when the quiet measurements started. */
+  quietSockets?: number;
   loadDescription?: string;
   quiet?: ContestResult;
   loaded?: ContestResult;
@@ -150,7 +152,11 @@ function startupRows(imports?: ContestResult, cli?: ContestResult): Row[] {
 function footprintRows(footprints?: Footprint[]): Row[] {
   if (!footprints) return [];
   const cell = (row: Footprint | undefined) =>
-    !row ? '—' : row.error ? 'install failed' : `${row.packages} packages, ${bytes(row.bytes)}`;
+    !row
+      ? '—'
+      : row.error
+        ? 'install failed'
+        : `${row.packages} package${row.packages === 1 ? '' : 's'}, ${bytes(row.bytes)}`;
   const ours = footprints.find((row) => row.name === 'portwarden');
   const peers = footprints.filter((row) => row.name !== 'portwarden' && !row.error);
   const peer = peers.sort((a, b) => a.bytes - b.bytes)[0];
@@ -177,7 +183,7 @@ function footprintRows(footprints?: Footprint[]): Row[] {
 export function readmeBlock(results: BenchResults): string {
   const rows: Row[] = [
     ...lookupRows(
-      `who holds P, quiet machine (1 listener, ${results.quietProcesses ?? '?'} processes)`,
+      `who holds P, quiet machine (1 listener, ${results.quietProcesses ?? '?'} processes, ${results.quietSockets ?? '?'} TCP sockets)`,
       results.quiet,
     ),
     ...lookupRows(`who holds P, ${results.loadDescription ?? 'busy machine'}`, results.loaded),
