@@ -65,8 +65,8 @@ export function contestTable(contest: ContestResult, baseline?: string): string 
     'kind',
     'median ms',
     'p90 ms',
-    `× best floor${floor ? ` (${floor.name.split(' (')[0]})` : ''}`,
-    `× best peer${peer ? ` (${peer.name.split(' ')[0]})` : ''}`,
+    '× best floor',
+    '× best peer',
     ...(base ? [`over ${base.name.split(' (')[0]}`] : []),
     'max stall ms (median / worst)',
     'answers',
@@ -83,7 +83,7 @@ export function contestTable(contest: ContestResult, baseline?: string): string 
     const middle = median(result.times);
     const cells = [
       result.name.includes('|') ? result.name.replaceAll('|', '\\|') : result.name,
-      result.kind,
+      result === floor || result === peer ? `**${result.kind} (best)**` : result.kind,
       ms(middle),
       ms(percentile(result.times, 0.9)),
       floor ? ratio(middle / median(floor.times)) : '—',

@@ -2,7 +2,7 @@
  * The benchmark of issue 10, every measure side by side in one run, printed as one markdown report
  * (progress on stderr, the report on stdout). Measures the BUILT package (dist/).
  *
- *   npm run bench                                  # everything (~3 minutes on 2 cores)
+ *   npm run bench                                  # everything (~75 s on 2 cores)
  *   npm run bench -- --quick                       # few rounds, to try it out
  *   npm run bench -- --only quiet,loaded           # some sections: quiet loaded in-use free startup footprint
  *   npm run bench -- --markdown README-speed.md    # also write the README block to a file
