@@ -5,7 +5,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { ROOT, versionOf } from './subjects.ts';
 
 /** What the report says about the machine and the code. */
@@ -20,6 +20,13 @@ export interface MachineInfo {
   readonly date: string;
   readonly commit: string;
   readonly versions: Readonly<Record<string, string>>;
+  /** 1-minute load average when the run started (other work on the machine skews every number). */
+  readonly loadAtStart: number;
+}
+
+/** The 1-minute load average now. */
+export function loadNow(): number {
+  return loadavg()[0] ?? Number.NaN;
 }
 
 /** The first line of a tool's output that matches `pattern` ('not installed' when it cannot run). */
@@ -68,6 +75,7 @@ export function describeMachine(): MachineInfo {
     node: process.version,
     ss: toolLine('ss', ['-V']),
     lsof: toolLine('lsof', ['-v'], /^\s*revision:/).replace(/^revision:\s*/, 'lsof '),
+    loadAtStart: loadNow(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit: gitCommit(),
     versions: Object.fromEntries(

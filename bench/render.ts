@@ -5,6 +5,7 @@
  * @module
  */
 import type { ContestResult } from './contest.ts';
+import { loadNow } from './machine.ts';
 import { bytes, contestTable } from './report.ts';
 import { BARE } from './sections/startup.ts';
 import type { BenchResults } from './summary.ts';
@@ -19,6 +20,7 @@ function machineSection(results: BenchResults): string {
     `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB RAM`,
     `- kernel: ${machine.kernel}; ${machine.ss}; ${machine.lsof}`,
     `- node: ${machine.node}`,
+    `- 1-minute load average: ${machine.loadAtStart.toFixed(2)} at the start, ${loadNow().toFixed(2)} at the end (${machine.cores} cores; anything else running skews every number)`,
     `- versions: ${Object.entries(machine.versions)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}`,
