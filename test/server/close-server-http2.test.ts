@@ -209,3 +209,54 @@ for (const kind of KINDS) {
     }
   });
 }
+
+describe('closeServer (http2.createServer): sessions that never opened a stream', () => {
+  /** Connects `count` clients that open no stream; resolves with their recorders. */
+  async function silentClients(port: number, count: number) {
+    const kind = KINDS[0] as Kind;
+    const clients = Array.from({ length: count }, () => connect(kind, port));
+    await Promise.all(
+      clients.map(({ session }) => new Promise((resolve) => session.once('connect', resolve))),
+    );
+    await delay(50);
+    return clients;
+  }
+
+  test('with trackConnections, even the first connection gets GOAWAY at once', async () => {
+    const server = http2.createServer(() => {});
+    trackConnections(server);
+    const port = await listening(server);
+    const clients = await silentClients(port, 2);
+    try {
+      const t0 = performance.now();
+      await closeServer(server, { timeout: 5000 });
+      assert.ok(performance.now() - t0 < 1000, 'did not wait for the deadline');
+      for (const client of clients) {
+        await client.closed;
+        assert.deepEqual([...new Set(client.events)], ['goaway']);
+      }
+    } finally {
+      for (const client of clients) client.session.destroy();
+    }
+  });
+
+  test('without it, sessions after the first connection get GOAWAY at once too', async () => {
+    const server = http2.createServer((_request, response) => response.end('ok'));
+    const port = await listening(server);
+    const first = connect(KINDS[0] as Kind, port);
+    try {
+      // The server's first connection is seen only after its session began: found by its stream.
+      assert.deepEqual(await request(first.session, '/'), { status: 200, body: 'ok' });
+      const [silent] = await silentClients(port, 1);
+      assert.ok(silent);
+      const t0 = performance.now();
+      await closeServer(server, { timeout: 5000 });
+      assert.ok(performance.now() - t0 < 1000, 'did not wait for the deadline');
+      await silent.closed;
+      assert.deepEqual([...new Set(silent.events)], ['goaway']);
+      silent.session.destroy();
+    } finally {
+      first.session.destroy();
+    }
+  });
+});
