@@ -80,12 +80,15 @@ function stopListening(server: Server): void {
  *    done", so they may run until then unless they end on their own).
  *
  * Connections, requests and sessions are found through Node's diagnostics channels, which
- * portwarden follows from the moment it is loaded (see {@link trackConnections} for the two cases
- * where calling that helps), so no tracking call is needed for `http`, `https` or secure
- * HTTP/2 servers. Limits, as for any server: after a response that said `Connection: close` has
- * been sent, a request the client pipelined behind it is not answered (HTTP/1.1 lets the client
- * retry it); a response whose headers were written before the close began keeps the
- * `keep-alive` it announced, and its connection is closed once it is idle.
+ * portwarden follows from the moment it is loaded, so no tracking call is needed for `net`,
+ * `http`, `https` or secure HTTP/2 servers (for plain-text HTTP/2 see {@link trackConnections}).
+ *
+ * Limits, as for any server: after a response that said `Connection: close` has been sent, a
+ * request the client pipelined behind it is not answered (HTTP/1.1 lets the client retry it); a
+ * response whose headers were written before the close began keeps the `keep-alive` it
+ * announced, and its connection is closed once it is idle, so a client that sends its next
+ * request right then races the close; streams an HTTP/2 client opens after it received GOAWAY
+ * are refused, which HTTP/2 marks as safe to retry.
  *
  * Rejects with `ERR_INVALID_OPTION` for bad input, and with `code: 'ERR_CLOSE_TIMEOUT'` if some
  * connection could not be found and ended (possible only for connections accepted before

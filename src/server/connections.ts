@@ -23,19 +23,21 @@ export function assertServer(server: unknown): asserts server is Server {
 }
 
 /**
- * Makes sure {@link closeServer} knows every connection of `server` from now on, and every session
- * of an HTTP/2 server. Mostly optional: once portwarden is loaded it follows every server's
- * connections and HTTP/1 requests through Node's diagnostics channels (`net.server.socket`,
- * `http.server.request.start`), with or without this call. Call it right after creating the
- * server, before `listen()`, when
- * - the server is a plain-text HTTP/2 server (`http2.createServer`): without it, the session of
- *   the server's very first connection is found only when it opens a stream, so a first client
- *   that stays connected without a request keeps `closeServer` waiting until its timeout;
- * - portwarden is loaded after the server began accepting connections (a dynamic `import()` at
- *   shutdown): connections accepted before are then found only through Node's list of active
- *   handles, which misses unreferenced sockets.
- * {@link handleShutdownSignals} does what this does for its server. Calling it twice is harmless.
- * Returns a function that stops following new connections (sessions stay followed).
+ * Makes sure {@link closeServer} knows every connection and HTTP/2 session of `server` from now
+ * on. Mostly optional: once portwarden is loaded it follows every server's connections, HTTP/1
+ * requests and HTTP/2 sessions through Node's diagnostics channels (`net.server.socket`,
+ * `http.server.request.start`), with or without this call. It matters for a plain-text HTTP/2
+ * server (`http2.createServer`): without it, the session of the server's very first connection
+ * is found only once it opens a stream, so a first client that stays connected without a request
+ * keeps `closeServer` waiting until its timeout. It also follows the server's `'connection'`
+ * events, which keeps working should a Node version stop publishing those channels. Call it
+ * right after creating the server, before `listen()`. {@link handleShutdownSignals} follows its
+ * server's HTTP/2 sessions the same way. Calling it twice is harmless. Returns a function that
+ * stops following new connections (sessions stay followed: that only observes).
+ *
+ * Connections a server accepted before portwarden was loaded (a dynamic `import()` at shutdown)
+ * are found only through Node's list of active handles, which misses unreferenced sockets: load
+ * portwarden before the server starts.
  *
  * @example
  * ```ts
