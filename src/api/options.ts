@@ -108,7 +108,9 @@ export interface KillOptions extends CommonOptions {
    */
   readonly killSignal?: SignalName;
   /**
-   * Milliseconds between the polite signal and SIGKILL (`taskkill /F`).
+   * Milliseconds between the polite signal and SIGKILL (`taskkill /F`). Within a `maxWait`
+   * (`ensurePortFree`, `freePort`, `listenWhenFree`) it is shortened so that the forced stop goes
+   * out in time: see `maxWait`.
    * @default 5000
    */
   readonly gracePeriod?: number;
@@ -153,7 +155,12 @@ export interface KillOptions extends CommonOptions {
  */
 export interface FreeOptions extends KillOptions {
   /**
-   * Milliseconds the call may take in all, waiting for the port to become free.
+   * Milliseconds the call may take in all — reading the socket table, every tool it runs,
+   * stopping and waiting included. The rule: the forced stop (SIGKILL, `taskkill /F`) goes out
+   * after `gracePeriod`, but at the latest a quarter of `maxWait` before it ends (at least 250 ms,
+   * at most 1 s before), and nothing is signalled after it. So with the defaults a holder that
+   * ignores SIGTERM is gone in time for any `maxWait >= 1000`. When one tool hangs, the others
+   * share the time left.
    * @default 15000
    */
   readonly maxWait?: number;

@@ -7,6 +7,7 @@ import { throwIfAborted } from '../system/timing.ts';
 import type { Protocol, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
 import { probeAddresses } from './hosts.ts';
+import { asRead } from './port-lock.ts';
 import { probeHosts } from './probe.ts';
 
 /**
@@ -118,10 +119,12 @@ export async function probeTargetNow(target: ProbeTarget, context: Context): Pro
   if (!denied && !rules.confirmWithSocketTable) {
     return { port, protocol, inUse: false, probes, decidedBy: 'bind', denied: false };
   }
-  const { rows } = await readSocketTable(
-    { query: { port, protocol, withoutOwners: true }, forced: target.forcedAdapter },
-    context.platform,
-    context,
+  const { rows } = await asRead(`${protocol}:${port}`, () =>
+    readSocketTable(
+      { query: { port, protocol, withoutOwners: true }, forced: target.forcedAdapter },
+      context.platform,
+      context,
+    ),
   );
   const held = rows.some((row) => holdsPort(row, port, protocol) && rowMatchesHost(row, target));
   return {

@@ -6,6 +6,7 @@ import type { PortOwner, Protocol, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
 import { bindProbes, probeTarget } from './in-use.ts';
 import { describeOwners } from './owners.ts';
+import { asRead } from './port-lock.ts';
 
 const debug = createLogger('portwarden:owners');
 
@@ -57,13 +58,21 @@ export interface Inspection {
 export async function inspect(question: OwnerQuery, context: Context): Promise<Inspection> {
   throwIfAborted(context.signal);
   const { port, protocol } = question;
-  const { rows, adapter } = await readSocketTable(
-    { query: { port, protocol }, forced: question.forcedAdapter },
-    context.platform,
-    context,
-  );
-  const holding = rows.filter((row) => holdsPort(row, port, protocol));
-  let owners = await describeOwners(holding, adapter, context);
+  // Not while this process probes the port: its probe socket would look like an owner.
+  const {
+    rows,
+    adapter,
+    owners: described,
+  } = await asRead(`${protocol}:${port}`, async () => {
+    const table = await readSocketTable(
+      { query: { port, protocol }, forced: question.forcedAdapter },
+      context.platform,
+      context,
+    );
+    const holding = table.rows.filter((row) => holdsPort(row, port, protocol));
+    return { ...table, owners: await describeOwners(holding, table.adapter, context) };
+  });
+  let owners = described;
   if (owners.length === 0 && (await blocked(question, context))) {
     const blocking = rows.filter((row) => usesPortLocally(row, port, protocol));
     owners =

@@ -4,6 +4,7 @@ import { ProbeFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import type { BindOutcome, HostProbe } from '../reports.ts';
 import type { Protocol } from '../types.ts';
+import { asProbe } from './port-lock.ts';
 
 const debug = createLogger('portwarden:probe');
 
@@ -109,30 +110,7 @@ export async function probeHosts(
   protocol: Protocol,
   options: { readonly dualStackCoversAll?: boolean } = {},
 ): Promise<HostProbe[]> {
-  return oneAtATime(`${protocol}:${port}`, () => probeInOrder(port, hosts, protocol, options));
-}
-
-/** The probe runs under way per protocol and port, so that they never overlap in time. */
-const running = new Map<string, Promise<unknown>>();
-
-/**
- * Runs `task` after every earlier task of the same key has settled. Two probes of one port in one
- * process would otherwise meet each other's socket and both say "in use": concurrent callers
- * (`Promise.all` of ensurePortFree calls, a polling loop beside a check) take turns instead.
- */
-async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const before = running.get(key);
-  const turn = (before ?? Promise.resolve()).then(task, task);
-  const tail = turn.then(
-    () => undefined,
-    () => undefined,
-  );
-  running.set(key, tail);
-  try {
-    return await turn;
-  } finally {
-    if (running.get(key) === tail) running.delete(key);
-  }
+  return asProbe(`${protocol}:${port}`, () => probeInOrder(port, hosts, protocol, options));
 }
 
 async function probeInOrder(

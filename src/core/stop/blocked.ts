@@ -14,15 +14,11 @@ import type { PortOwner } from '../../types.ts';
  * ```
  */
 export function blockingOutcome(blockers: readonly SkippedOwner[], failed: boolean): FreeOutcome {
-  if (blockers.some((entry) => entry.reason === 'self' || entry.reason === 'ancestor'))
-    return 'self';
-  if (
-    failed ||
-    blockers.some((entry) => entry.reason === 'system' || entry.reason === 'filtered')
-  ) {
-    return 'unstoppable-owner';
-  }
-  return 'hidden-owner';
+  const has = (...reasons: string[]) => blockers.some((entry) => reasons.includes(entry.reason));
+  if (has('self', 'ancestor')) return 'self';
+  if (failed || has('system', 'filtered')) return 'unstoppable-owner';
+  if (has('hidden')) return 'hidden-owner';
+  return 'connection';
 }
 
 /**
