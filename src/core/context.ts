@@ -52,9 +52,11 @@ export interface ContextOverrides extends Partial<Omit<Context, 'platform'>> {
  * ```
  */
 export function createContext(overrides: ContextOverrides = {}): Context {
-  const platform = own(overrides, 'platform') ?? process.platform;
+  const named = own(overrides, 'platform') ?? process.platform;
+  const platform = typeof named === 'string' ? platformProfile(named) : named;
   return {
-    platform: typeof platform === 'string' ? platformProfile(platform) : platform,
+    platform,
+    processGroups: platform.processGroups,
     run: own(overrides, 'run') ?? runCommand,
     procRoot: own(overrides, 'procRoot') ?? '/proc',
     env: own(overrides, 'env') ?? process.env,

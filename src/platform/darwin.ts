@@ -24,6 +24,7 @@ export const DARWIN: PlatformProfile = {
   adapters: [createLsofAdapter({ listenOnly: true }), netstatDarwinAdapter, pidPortAdapter],
   processInfo: psProcessInfo,
   stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+  processGroups: true,
   systemPids: [0, 1],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,

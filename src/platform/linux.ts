@@ -26,6 +26,7 @@ export const LINUX: PlatformProfile = {
   adapters: [procfsAdapter, ssAdapter, netstatLinuxAdapter, lsofAdapter],
   processInfo: linuxProcessInfo,
   stop: createPosixStrategy({ source: { procfs: true } }),
+  processGroups: true,
   systemPids: [0, 1],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,

@@ -21,6 +21,7 @@ export function otherPlatform(name: string): PlatformProfile {
     adapters: [pidPortAdapter],
     processInfo: psProcessInfo,
     stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+    processGroups: true,
     systemPids: [0, 1],
     probe: {
       hosts: WILDCARDS_AND_LOOPBACKS,

@@ -69,6 +69,11 @@ export interface PlatformProfile {
   readonly processInfo: ProcessInfoSource;
   /** How processes are stopped. */
   readonly stop: StopStrategy;
+  /**
+   * Whether a tool can run in a process group of its own that one signal ends with all its
+   * children (POSIX: yes; Windows: no).
+   */
+  readonly processGroups: boolean;
   /** Pids that are never signalled (POSIX: 0 and 1; Windows: 0 and 4, System). */
   readonly systemPids: readonly number[];
   /** How a bind probe decides "in use". */

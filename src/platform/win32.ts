@@ -25,6 +25,7 @@ export const WIN32: PlatformProfile = {
   adapters: [powershellAdapter, netstatWindowsAdapter, pidPortAdapter],
   processInfo: win32ProcessInfo,
   stop: windowsStrategy,
+  processGroups: false,
   systemPids: [0, 4],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,
