@@ -136,6 +136,8 @@ export interface PortOwner {
   readonly user: string | null;
   /** The uid of the process (or of the socket), where known. */
   readonly uid: number | null;
+  /** The parent process, where known. */
+  readonly ppid: number | null;
   /**
    * An opaque token that identifies the process across pid reuse (Linux: start time in clock
    * ticks since boot), where known.
@@ -174,4 +176,9 @@ export interface ProcessManager {
   readonly name: string | null;
   /** The command a person runs to stop it properly (`systemctl stop web.socket web.service`). */
   readonly hint: string;
+  /**
+   * For a well-known holder (macOS's AirPlay Receiver, Windows' http.sys, docker-proxy, ...),
+   * what is going on, in one sentence; otherwise `null`.
+   */
+  readonly explanation?: string | null;
 }

@@ -127,6 +127,14 @@ export interface KillOptions extends CommonOptions {
    */
   readonly names?: readonly string[];
   /**
+   * What to do with an owner that something else runs and would restart or depends on (a
+   * container's docker-proxy, a systemd service, a pm2 app, a launchd job, a Windows service: see
+   * `PortOwner.manager`): `'skip'` leaves it alone and reports it (`reason: 'managed'`, with the
+   * manager's hint); `'signal'` stops it like any other owner.
+   * @default 'skip'
+   */
+  readonly managed?: 'skip' | 'signal';
+  /**
    * Only stop the owners for which this returns `true`.
    * @default every owner
    */

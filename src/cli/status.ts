@@ -41,6 +41,7 @@ const REASONS: Readonly<Record<SkipReason, string>> = {
   hidden: 'owner hidden (another user), cannot be stopped from here',
   connection: 'only has a connection on the port (not a listener), left alone',
   'time-wait': 'a TIME_WAIT socket, no process to stop: it ends by itself',
+  managed: 'is run by a manager that would restart it (see its hint), left alone',
   'other-address': 'holds another address of the port, not in the way of --host, left alone',
   filtered: 'does not match --filter, left alone',
   'dry-run': 'dry run',

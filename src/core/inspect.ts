@@ -5,6 +5,7 @@ import { throwIfAborted } from '../system/timing.ts';
 import type { PortOwner, Protocol, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
 import { bindProbes, probeTarget } from './in-use.ts';
+import { attachManagers } from './managers.ts';
 import { describeOwners } from './owners.ts';
 import { asRead } from './port-lock.ts';
 
@@ -81,7 +82,13 @@ export async function inspect(question: OwnerQuery, context: Context): Promise<I
         : [unseenOwner(question, adapter.name)];
     debug('port %d: nothing listens, yet a bind fails: %d blocking entries', port, owners.length);
   }
-  return { port, protocol, owners, rows, adapter: adapter.name };
+  return {
+    port,
+    protocol,
+    owners: await attachManagers(owners, context),
+    rows,
+    adapter: adapter.name,
+  };
 }
 
 /** Whether a bind on the port fails now (on any address a server would use). */
@@ -104,6 +111,7 @@ function unseenOwner(question: OwnerQuery, adapter: string): PortOwner {
     argv: null,
     uid: null,
     user: null,
+    ppid: null,
     startTime: null,
     adapter,
     inode: null,

@@ -77,6 +77,7 @@ export async function describeOwners(
         argv: null,
         uid,
         user,
+        ppid: null,
         startTime: null,
         reason: ownerlessReason(row, context, user),
       });
@@ -92,6 +93,7 @@ export async function describeOwners(
         argv: info?.argv ?? null,
         uid: info?.uid ?? row.uid ?? null,
         user: info?.user ?? null,
+        ppid: info?.ppid ?? null,
         // The start time read while the process was proven to hold the socket wins.
         startTime: rowOwner.startTime ?? info?.startTime ?? null,
         reason: null,

@@ -150,6 +150,12 @@ export function detectContainerProcess(facts: HolderFacts): ProcessManager | nul
   if (facts.cgroup === undefined) return null;
   const container = parseCgroup(facts.cgroup).container;
   if (container === null) return null;
+  // Inside the same container as the caller (a test run, a dev shell in a container): not managed
+  // from where the caller stands.
+  if (facts.callerCgroup !== undefined) {
+    const callers = parseCgroup(facts.callerCgroup).container;
+    if (callers !== null && callers.id === container.id) return null;
+  }
   const shortId = container.id.slice(0, 12);
   return {
     kind: container.runtime,

@@ -3,6 +3,7 @@ import { netstatDarwinAdapter } from '../adapters/netstat-darwin.ts';
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
 import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
@@ -24,6 +25,8 @@ export const DARWIN: PlatformProfile = {
   adapters: [createLsofAdapter({ listenOnly: true }), netstatDarwinAdapter, pidPortAdapter],
   processInfo: psProcessInfo,
   stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+  holderFacts: psHolderFacts,
+  managerSystem: { launchd: true },
   processGroups: true,
   systemPids: [0, 1],
   probe: {

@@ -1,6 +1,7 @@
 import { sockstatAdapter } from '../adapters/sockstat.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
 import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
@@ -23,6 +24,8 @@ export const FREEBSD: PlatformProfile = {
   adapters: [sockstatAdapter],
   processInfo: psProcessInfo,
   stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+  holderFacts: psHolderFacts,
+  managerSystem: {},
   processGroups: true,
   systemPids: [0, 1],
   probe: {

@@ -3,6 +3,7 @@ import { netstatLinuxAdapter } from '../adapters/netstat-linux.ts';
 import { procfsAdapter } from '../adapters/procfs.ts';
 import { ssAdapter } from '../adapters/ss.ts';
 import { linuxProcessInfo } from '../process/linux.ts';
+import { linuxHolderFacts } from '../process/linux-facts.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { lookupUserName } from '../process/users.ts';
 import { overlappingAddresses } from './bind-conflicts.ts';
@@ -26,6 +27,8 @@ export const LINUX: PlatformProfile = {
   adapters: [procfsAdapter, ssAdapter, netstatLinuxAdapter, lsofAdapter],
   processInfo: linuxProcessInfo,
   stop: createPosixStrategy({ source: { procfs: true } }),
+  holderFacts: linuxHolderFacts,
+  managerSystem: {},
   processGroups: true,
   systemPids: [0, 1],
   probe: {

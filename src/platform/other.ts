@@ -1,6 +1,7 @@
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
 import { overlappingAddresses } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
@@ -21,6 +22,8 @@ export function otherPlatform(name: string): PlatformProfile {
     adapters: [pidPortAdapter],
     processInfo: psProcessInfo,
     stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+    holderFacts: psHolderFacts,
+    managerSystem: {},
     processGroups: true,
     systemPids: [0, 1],
     probe: {

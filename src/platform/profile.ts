@@ -1,4 +1,6 @@
 import type { SocketTableAdapter } from '../adapters/adapter.ts';
+import type { SystemFacts } from '../managers/types.ts';
+import type { HolderFactsSource } from '../process/facts.ts';
 import type { ProcessInfoSource } from '../process/info.ts';
 import type { StopStrategy } from '../process/stop-strategy.ts';
 
@@ -67,6 +69,10 @@ export interface PlatformProfile {
   readonly adapters: readonly SocketTableAdapter[];
   /** Where process names, command lines, parents and start times come from. */
   readonly processInfo: ProcessInfoSource;
+  /** What the manager detectors look at (parents, cgroup, environment, hosted services). */
+  readonly holderFacts: HolderFactsSource;
+  /** What the OS is, for the manager detectors (launchd, the Service Control Manager). */
+  readonly managerSystem: SystemFacts;
   /** How processes are stopped. */
   readonly stop: StopStrategy;
   /**

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getProcessesOnPort } from '../../src/index.ts';
+import { freePort, getProcessesOnPort, killProcessOnPort } from '../../src/index.ts';
 import { detectManager } from '../../src/managers/detect.ts';
 import { knownHolder } from '../../src/managers/known-holders.ts';
 import { readProcFacts } from '../helpers/holder-facts.ts';
@@ -74,5 +74,21 @@ describe('a docker-proxy look-alike (live)', LINUX_ONLY, () => {
       hint: `docker ps --filter publish=${port} (the container at 172.17.0.2:80/tcp), then: docker stop <container>`,
     });
     assert.equal(knownHolder(facts)?.program, 'docker-proxy');
+  });
+
+  test('the public API: reported as docker with its hint and explanation, never signalled', async () => {
+    const [owner] = await getProcessesOnPort(port);
+    assert.equal(owner?.manager?.kind, 'docker');
+    assert.match(owner?.manager?.hint ?? '', /docker stop <container>/);
+    assert.match(owner?.manager?.explanation ?? '', /container/);
+    const report = await killProcessOnPort(port);
+    assert.deepEqual(report.killed, []);
+    assert.deepEqual(
+      report.skipped.map((entry) => [entry.pid, entry.reason]),
+      [[child?.pid, 'managed']],
+    );
+    const free = await freePort(port, { maxWait: 5000 });
+    assert.equal(free.outcome, 'managed');
+    assert.equal(child?.exitCode, null, 'the look-alike still runs');
   });
 });

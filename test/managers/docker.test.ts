@@ -192,3 +192,13 @@ test('BUILT (documentation only): rootless Podman publishes through rootlessport
   );
   assert.equal(detectRootlessPort(plain({})), null);
 });
+
+test("a holder in the caller's own container is not managed from where the caller stands", () => {
+  const cgroup = '0::/docker/60453f2f3bcce28dae4680ff08aec11c3312a0c052b8d0c83615b8e3728d2947\n';
+  const facts = { pid: 14192, name: 'node', argv: null, ppid: 14170, ancestors: [], cgroup };
+  assert.equal(detectContainerProcess({ ...facts, callerCgroup: cgroup })?.kind, undefined);
+  assert.equal(
+    detectContainerProcess({ ...facts, callerCgroup: '0::/user.slice\n' })?.kind,
+    'docker',
+  );
+});

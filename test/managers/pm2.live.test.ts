@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { getProcessesOnPort } from '../../src/index.ts';
+import { freePort, getProcessesOnPort, killProcessOnPort } from '../../src/index.ts';
 import { detectManager } from '../../src/managers/detect.ts';
 import { readProcFacts } from '../helpers/holder-facts.ts';
 import {
@@ -149,6 +149,37 @@ describe('a pm2 app (live)', LINUX_ONLY, () => {
       appPid = next.pid;
     });
   }
+
+  test('the public API: manager reported, the app left alone, and with managed: signal "respawned"', async () => {
+    const [owner] = await getProcessesOnPort(port);
+    assert.equal(owner?.pid, appPid);
+    assert.deepEqual(
+      { kind: owner?.manager?.kind, name: owner?.manager?.name, hint: owner?.manager?.hint },
+      { kind: 'pm2', name: 'pw-api', hint: `PM2_HOME=${home} pm2 stop pw-api` },
+    );
+    // Default: a managed owner is never signalled.
+    const kill = await killProcessOnPort(port);
+    assert.deepEqual(kill.killed, []);
+    assert.deepEqual(
+      kill.skipped.map((entry) => [entry.pid, entry.reason, entry.hint]),
+      [[appPid, 'managed', `PM2_HOME=${home} pm2 stop pw-api`]],
+    );
+    assert.equal(pidAlive(appPid), true);
+    const refused = await freePort(port, { maxWait: 10_000 });
+    assert.equal(refused.outcome, 'managed');
+    // Overridden: it is stopped, pm2 starts it again at once, and the call says so.
+    const started = Date.now();
+    const report = await freePort(port, { managed: 'signal', maxWait: 15_000 });
+    assert.equal(report.free, false);
+    assert.equal(report.outcome, 'respawned', JSON.stringify(report));
+    assert.deepEqual(
+      { kind: report.respawnedBy?.kind, name: report.respawnedBy?.name },
+      { kind: 'pm2', name: 'pw-api' },
+    );
+    assert.ok(Date.now() - started < 10_000, 'gave up at the first respawn, not at maxWait');
+    assert.deepEqual(report.kill?.killed, [appPid]);
+    appPid = (await waitForHolder(port, appPid)).pid;
+  });
 
   test('the hint stops it for good: the port is free and stays free', async () => {
     const manager = detectManager(readProcFacts(appPid, { port }));

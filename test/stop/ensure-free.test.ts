@@ -150,7 +150,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
     assert.ok(report.elapsedMs < 1200, `elapsed ${report.elapsedMs}`);
   });
 
-  test('a holder that hands its socket to a new process on every SIGTERM: "respawning"', async () => {
+  test('a holder that hands its socket to a new process on every SIGTERM: "respawned"', async () => {
     const port = await getTestPort();
     // Each generation, on SIGTERM, spawns its successor, hands it the listening socket, exits.
     const source = `
@@ -170,7 +170,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
       await waitForLine(first, /^up/);
       const report = await freePort(port, { gracePeriod: 3000, maxWait: 10_000 });
       assert.equal(report.free, false);
-      assert.equal(report.outcome, 'respawning');
+      assert.equal(report.outcome, 'respawned');
       assert.equal(report.kill?.killed.length, 3, JSON.stringify(report.kill));
       assert.equal(report.remaining.length, 1);
       assert.ok(report.elapsedMs < 5000);

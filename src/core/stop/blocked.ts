@@ -17,6 +17,7 @@ export function blockingOutcome(blockers: readonly SkippedOwner[], failed: boole
   const has = (...reasons: string[]) => blockers.some((entry) => reasons.includes(entry.reason));
   if (has('self', 'ancestor')) return 'self';
   if (failed || has('system', 'filtered')) return 'unstoppable-owner';
+  if (has('managed')) return 'managed';
   if (has('hidden')) return 'hidden-owner';
   return 'connection';
 }

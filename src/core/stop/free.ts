@@ -1,7 +1,7 @@
 import { createLogger } from '../../log.ts';
 import type { FreeOutcome, FreeReport, ProbeReport } from '../../reports.ts';
 import { every, pollUntil } from '../../system/timing.ts';
-import type { PortOwner } from '../../types.ts';
+import type { PortOwner, ProcessManager } from '../../types.ts';
 import type { Context } from '../context.ts';
 import { type ProbeTarget, probeTargetNow } from '../in-use.ts';
 import { type Inspection, inspect } from '../inspect.ts';
@@ -10,6 +10,7 @@ import { countTimeWait } from './count-time-wait.ts';
 import { executeStop } from './execute.ts';
 import { planStop, type StopPlan } from './plan.ts';
 import { KillReportBuilder } from './report.ts';
+import { respawnedBy } from './respawn.ts';
 import { stopScope } from './scope.ts';
 import type { FreeSettings } from './settings.ts';
 
@@ -26,7 +27,9 @@ const REINSPECT_EVERY = 250;
  * still closing rather than as a hidden owner.
  */
 const SETTLE = 1000;
-/** Stop rounds before new holders appearing after each stop are called `'respawning'`. */
+/** How long (ms) a port freed by stopping a managed holder is watched for the holder coming back. */
+const RESPAWN_WATCH = 1000;
+/** Stop rounds before new holders appearing after each stop are called `'respawned'`. */
 const MAX_ROUNDS = 3;
 
 /**
@@ -84,6 +87,12 @@ class FreeRun {
   private rounds = 0;
   /** The `host`'s addresses, when the stop is scoped to a host. */
   private scope: readonly string[] | undefined;
+  /** The owners whose processes were stopped (for spotting the one that comes back). */
+  private readonly stopped: PortOwner[] = [];
+  /** Whether the port was watched for a managed holder coming back. */
+  private watched = false;
+  /** Who started a stopped holder again, once seen. */
+  private respawn: ProcessManager | null = null;
   /** The owners of the last inspection (the best known answer to "who still holds it"). */
   private lastOwners: readonly PortOwner[] = [];
 
@@ -111,6 +120,7 @@ class FreeRun {
         return this.finish(this.settledOrTimeout());
       }
       if (await this.waitForFree(target, Math.min(this.context.deadline, now + REINSPECT_EVERY))) {
+        if (await this.cameBack(target)) continue;
         return this.finish(this.settledOrTimeout());
       }
       if (performance.now() >= this.context.deadline) return this.finish('timeout');
@@ -146,7 +156,8 @@ class FreeRun {
         !this.attempted.has(target.pid) || this.attempted.get(target.pid) !== target.startTime,
     );
     if (fresh.length === 0) return undefined;
-    if (this.rounds >= MAX_ROUNDS) return 'respawning';
+    this.respawn = await respawnedBy(fresh, this.stopped, this.context);
+    if (this.respawn || this.rounds >= MAX_ROUNDS) return 'respawned';
     this.rounds++;
     this.report().addOwners(inspection.owners);
     for (const target of fresh) this.attempted.set(target.pid, target.startTime);
@@ -159,6 +170,8 @@ class FreeRun {
     const results = await executeStop(fresh, this.escalating(), this.context);
     this.report().addResults(results);
     for (const failure of results.failed) this.unstoppable.add(failure.pid);
+    const gone = new Set([...results.killed, ...results.gone]);
+    this.stopped.push(...fresh.filter((target) => gone.has(target.pid)).map((t) => t.owner));
     const killed = new Set(results.killed);
     for (const owner of inspection.owners) {
       if (owner.pid !== null && killed.has(owner.pid)) this.stoppedSockets.add(socketKey(owner));
@@ -219,6 +232,24 @@ class FreeRun {
     return (this.lastProbe && settled(this.lastProbe)) ?? 'timeout';
   }
 
+  /**
+   * Once the port is free after stopping a managed holder: whether the manager starts it again
+   * within {@link RESPAWN_WATCH} ms (pm2 does in ~100 ms, systemd after `RestartSec`) — then the
+   * next round says `'respawned'` instead of a "free" that would not last. Watched once.
+   */
+  private async cameBack(target: ProbeTarget): Promise<boolean> {
+    if (this.watched || !this.stopped.some((owner) => owner.manager !== null)) return false;
+    this.watched = true;
+    const until = Math.min(this.context.deadline, performance.now() + RESPAWN_WATCH);
+    const back = await pollUntil(async () => (await this.probe(target)).inUse, until, {
+      first: PROBE_FIRST,
+      max: PROBE_MAX,
+      signal: this.context.signal,
+    });
+    if (back) debug('port %d: a managed holder came back', this.settings.port);
+    return back;
+  }
+
   /** Probes with backoff until the port is free or `until`; `true` when free. */
   private async waitForFree(target: ProbeTarget, until: number): Promise<boolean> {
     const stopWaiting = every(500, (elapsedMs) =>
@@ -261,6 +292,7 @@ class FreeRun {
       outcome,
       kill: this.kill?.build() ?? null,
       remaining,
+      respawnedBy: outcome === 'respawned' ? this.respawn : null,
       timeWait,
       elapsedMs,
     };

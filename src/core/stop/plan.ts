@@ -35,6 +35,8 @@ function skipMessage(reason: SkipReason, owner: PortOwner, firstStep: string): s
       return `A ${socket} TIME_WAIT socket: no process owns it, and it ends by itself`;
     case 'connection':
       return `${describe(owner)} only has a connection whose local end is port ${owner.port} (${owner.state}): it does not listen, and stopping it would break something else`;
+    case 'managed':
+      return `${describe(owner)} is run by ${owner.manager?.kind ?? 'a manager'}${owner.manager?.name ? ` (${owner.manager.name})` : ''}, which would restart it or depend on it: ${owner.manager?.hint ?? 'stop it there'}`;
     case 'other-address':
       return `${describe(owner)} holds ${socket}, which does not stand in the way of the host asked for`;
     case 'system':
@@ -76,6 +78,7 @@ export function skipOwner(
     reason,
     message: skipMessage(reason, owner, firstStep),
     ...(reason === 'hidden' ? { hint: context.platform.privilegeHint(owner.user) } : {}),
+    ...(reason === 'managed' && owner.manager ? { hint: owner.manager.hint } : {}),
     ...(reason === 'dry-run' ? { wouldSend: firstStep } : {}),
   };
 }
@@ -147,6 +150,7 @@ export async function planStop(
     const pid = owner.pid as number;
     if (ancestors.has(pid)) skip(owner, 'ancestor');
     else if (!accepted(owner, settings, context)) skip(owner, 'filtered');
+    else if (owner.manager !== null && settings.managed !== 'signal') skip(owner, 'managed');
     else if (settings.dryRun) skip(owner, 'dry-run');
     else targets.push({ pid, owner, startTime: owner.startTime, inodes: inodes.get(pid) ?? [] });
   }

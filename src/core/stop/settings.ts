@@ -28,6 +28,8 @@ export interface KillSettings {
   readonly filter: ((owner: PortOwner) => boolean) | undefined;
   /** Program names to stop (empty: every owner). */
   readonly names: readonly string[];
+  /** `'skip'`: owners something manages are left alone; `'signal'`: they are stopped too. */
+  readonly managed: 'skip' | 'signal';
   /** `onProgress`, wrapped so that a throwing listener cannot break the stop. */
   readonly progress: (progress: StopProgress) => void;
 }
