@@ -50,6 +50,7 @@ export {
   PortRangeError,
   PortUnavailableError,
   PortwardenError,
+  ProbeFailedError,
   SpawnFailedError,
   UnparseableOutputError,
   UnsupportedPlatformError,

@@ -243,7 +243,10 @@ describe('ss, netstat and lsof adapters on real holders', {
             adapter.name === 'netstat'
               ? 'node'
               : readFileSync(`/proc/${pids.v4}/comm`, 'utf8').trim();
-          assert.deepEqual(listen[0]?.owners, [{ pid: pids.v4, name }]);
+          assert.deepEqual(
+            listen[0]?.owners.map((owner) => ({ pid: owner.pid, name: owner.name })),
+            [{ pid: pids.v4, name }],
+          );
           const accepted = rows.filter((row) => row.state === 'ESTABLISHED');
           assert.deepEqual(
             accepted.map((row) => [
@@ -583,9 +586,11 @@ describe('adapter argument arrays (no shell, fixed flags)', () => {
     );
     const ssText =
       'tcp LISTEN 0 511 0.0.0.0:80 0.0.0.0:* users:(("nginx",pid=78,fd=6)) ino:1 sk:1 <->\ntcp LISTEN 0 511 0.0.0.0:8080 0.0.0.0:* users:(("node",pid=77,fd=6)) ino:2 sk:2 <->';
-    assert.deepEqual(
-      ownerPids(await ssAdapter.read({ port: 80 }, createContext({ run: replay(ssText) }))),
-      [78],
-    );
+    // Without a readable /proc the claims cannot be checked: they are kept as ss printed them.
+    const noProc = createContext({ run: replay(ssText), procRoot: '/nonexistent-proc-root' });
+    assert.deepEqual(ownerPids(await ssAdapter.read({ port: 80 }, noProc)), [78]);
+    // With /proc, a claim no process backs (pid 78 does not hold socket 1 here) is dropped.
+    const checked = await ssAdapter.read({ port: 80 }, createContext({ run: replay(ssText) }));
+    assert.deepEqual(ownerPids(checked), []);
   });
 });

@@ -112,6 +112,9 @@ test('the owner scan stops early only when nothing is wanted', TREE, () => {
   const scan = scanSocketOwners(new Set(), '/proc');
   assert.equal(scan.scanned, 0);
   const shared = scanSocketOwners(new Set([140054]), tree);
-  assert.deepEqual(shared.owners.get(140054), [6000, 6001]);
+  assert.deepEqual(shared.owners.get(140054), [
+    { pid: 6000, startTime: '70000' },
+    { pid: 6001, startTime: '70100' },
+  ]);
   assert.equal(shared.scanned, 5);
 });

@@ -296,6 +296,9 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
         ['powershell.exe', '-NoProfile'],
         ['pwsh.exe', '-NoProfile'],
         ['tasklist', '/FO'],
+        // The manager facts: hosted services, and http.sys's queues for pid 4 (no netsh here).
+        ['tasklist', '/svc'],
+        ['netsh', 'http'],
       ],
     );
     assert.deepEqual(replay.argsOf('tasklist')[0], ['/FO', 'CSV', '/NH']);
@@ -348,6 +351,9 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
       startTime: null,
       adapter: 'netstat',
       manager: null,
+      ppid: null,
+      inode: null,
+      reason: null,
     });
     const settings = killSettings(3000, {});
     const plan = await planStop(
@@ -398,8 +404,8 @@ describe('win32 emulation: German Windows', () => {
     );
     assert.deepEqual(
       replay.calls.map((call) => call.file),
-      ['powershell.exe', 'netstat', 'powershell.exe'],
-      'socket script (exit 3: no NetTCPIP), netstat -ano, then the CIM script for names',
+      ['powershell.exe', 'netstat', 'powershell.exe', 'tasklist'],
+      'socket script (exit 3: no NetTCPIP), netstat -ano, the CIM script for names, tasklist /svc',
     );
 
     const report = await win.killProcessOnPort(port);

@@ -53,6 +53,9 @@ function owner(pid: number | null, name = 'x'): PortOwner {
     startTime: '1',
     adapter: 'test',
     manager: null,
+    ppid: null,
+    inode: null,
+    reason: null,
   };
 }
 
