@@ -27,6 +27,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -64,8 +65,15 @@ const runDir = mkdtempSync(join(tmpdir(), 'portwarden-test-'));
 chmodSync(runDir, 0o755);
 const started = performance.now();
 // tsx caches compiled files in os.tmpdir(): a folder of the checkout keeps that cache between runs.
+// Its own package.json makes a script written there CommonJS, as in /tmp (not the checkout's ESM).
 const cacheTmp = join(root, '.cache', 'tmp');
-if (!windows) mkdirSync(cacheTmp, { recursive: true });
+if (!windows) {
+  mkdirSync(cacheTmp, { recursive: true });
+  writeFileSync(
+    join(cacheTmp, 'package.json'),
+    `${JSON.stringify({ private: true, type: 'commonjs' })}\n`,
+  );
+}
 
 /** The processes of the files now running. */
 const running = new Set();
