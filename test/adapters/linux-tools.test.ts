@@ -137,10 +137,14 @@ const server = require('net').createServer({ pauseOnConnect: true }).listen(${po
 });`,
   ]);
 
-const nodeClient = (port: number) =>
+/**
+ * A client connected to `port` from `localPort`: a port below the ephemeral range, so that no
+ * other connection on this machine (a busy one makes thousands) shares its local port number.
+ */
+const nodeClient = (port: number, localPort: number) =>
   start(process.execPath, [
     '-e',
-    `${NODE_LIFELINE} const c=require('net').connect(${port},'127.0.0.1',()=>console.log(JSON.stringify({pid:process.pid,localPort:c.localPort})));c.on('error',()=>{});setInterval(()=>{},1e6)`,
+    `${NODE_LIFELINE} const c=require('net').connect({port:${port},host:'127.0.0.1',localPort:${localPort}},()=>console.log(JSON.stringify({pid:process.pid,localPort:c.localPort})));c.on('error',()=>{});setInterval(()=>{},1e6)`,
   ]);
 
 /** A server here that closes first, so its port gets a TIME_WAIT row owned by no process. */
@@ -204,7 +208,9 @@ describe('ss, netstat and lsof adapters on real holders', {
     pids.parent = shared.info.pid as number;
     pids.children = shared.info.children as number[];
     extraPids.push(...pids.children);
-    const client = await nodeClient(ports.v4);
+    let local = await getTestPort();
+    while (taken.has(local)) local = await getTestPort();
+    const client = await nodeClient(ports.v4, local);
     pids.client = client.info.pid as number;
     clientPort = client.info.localPort as number;
     await makeTimeWait(ports.timeWait);
