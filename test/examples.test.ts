@@ -139,7 +139,9 @@ describe('examples/start-server.ts', LINUX_ONLY, () => {
       stoppedLine,
       new RegExp(`^stopped pid ${old.pid} \\(node\\) with SIGTERM in \\d+ ms`),
     );
-    const upLine = await waitForLine(child, /^server is up on port/);
+    // Not anchored: the server shares the example's stdout, and an unbuffered python3
+    // (PYTHONUNBUFFERED=1) writes its own line and its newline apart, so ours may land between.
+    const upLine = await waitForLine(child, /server is up on port/);
     const serverPid = Number(/pid (\d+)/.exec(upLine)?.[1]);
     servers.push({ pid: serverPid, start: startTime(serverPid) });
     assert.equal((await get(port, '/')).status, 200);
