@@ -17,13 +17,29 @@ import { detectManager } from '../../src/managers/detect.ts';
 import { knownHolder } from '../../src/managers/known-holders.ts';
 import { readProcFacts } from '../helpers/holder-facts.ts';
 import { getTestPort, LINUX_ONLY } from '../helpers/holders.ts';
+import { nodeBinary } from '../helpers/nodes.ts';
 
 const LISTENER = `const net = require('node:net');
 const flag = (name) => process.argv[process.argv.indexOf(name) + 1];
 net.createServer((socket) => socket.end()).listen(Number(flag('-host-port')), flag('-host-ip'));
 `;
 
-describe('a docker-proxy look-alike (live)', LINUX_ONLY, () => {
+/**
+ * The node that runs the look-alike: the kernel names a `#!<node>` script's process after the
+ * script, but Node 24 renames its main thread (comm) `MainThread`, so the look-alike needs a Node
+ * before 24: the running one, else Node 22 or 20 from .cache/node or PATH.
+ */
+const LOOKALIKE_NODE =
+  Number(process.versions.node.split('.')[0]) < 24
+    ? process.execPath
+    : (nodeBinary(22) ?? nodeBinary(20));
+
+describe('a docker-proxy look-alike (live)', {
+  skip:
+    LINUX_ONLY.skip ||
+    (!LOOKALIKE_NODE &&
+      'needs Node 20 or 22 for the look-alike: Node 24 names its main thread MainThread'),
+}, () => {
   let root = '';
   let port = 0;
   let child: ChildProcess | undefined;
@@ -32,7 +48,7 @@ describe('a docker-proxy look-alike (live)', LINUX_ONLY, () => {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'portwarden-docker-'));
     script = join(root, 'docker-proxy');
-    writeFileSync(script, `#!${process.execPath}\n${LISTENER}`);
+    writeFileSync(script, `#!${LOOKALIKE_NODE}\n${LISTENER}`);
     chmodSync(script, 0o755);
     port = await getTestPort();
     // biome-ignore format: docker-proxy's argument pairs

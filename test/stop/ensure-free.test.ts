@@ -215,7 +215,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
       process.execPath,
       [
         '-e',
-        'process.on("message", (m, s) => { process.send("ok"); }); setInterval(() => {}, 1e6);',
+        'process.on("disconnect", () => process.exit(0)); process.on("message", (m, s) => { process.send("ok"); }); setInterval(() => {}, 1e6);',
       ],
       {
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

@@ -16,10 +16,13 @@ import type { PortOwner } from '../../src/types.ts';
 import {
   collect,
   getTestPort,
+  HOLDER_STDIO,
   type HolderOptions,
   hasPython,
   LINUX_ONLY,
   listen,
+  NODE_LIFELINE,
+  PYTHON_LIFELINE,
   pidAlive,
   REPO_ROOT,
   SRC_INDEX,
@@ -145,8 +148,10 @@ describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
     // The python parent forks a child that holds the port and never waits for it.
     const source = [
       'import os, socket, time',
+      ...PYTHON_LIFELINE,
       'pid = os.fork()',
       'if pid == 0:',
+      ...PYTHON_LIFELINE.map((line) => `    ${line}`),
       '    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)',
       `    s.bind(('127.0.0.1', ${port}))`,
       '    s.listen(8)',
@@ -155,7 +160,7 @@ describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
       'else:',
       '    time.sleep(600)',
     ].join('\n');
-    const parent = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn('python3', ['-c', source], { stdio: HOLDER_STDIO });
     try {
       const line = await waitForLine(parent, /^ready \d+/);
       const childPid = Number(line.split(' ')[1]);
@@ -522,8 +527,8 @@ describe('killProcessOnPort: input, abort, progress', () => {
 
   test('UDP: a bound UDP socket is stopped with protocol udp', LINUX_ONLY, async () => {
     const port = await getTestPort();
-    const source = `const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
-    const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const source = `${NODE_LIFELINE} const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
+    const child = spawn(process.execPath, ['-e', source], { stdio: HOLDER_STDIO });
     await waitForLine(child, /^ready/);
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     try {
