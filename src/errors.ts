@@ -16,6 +16,7 @@
  * | `ERR_UNPARSEABLE_OUTPUT` | {@link UnparseableOutputError} | a tool's output is in no known layout (seen as `cause`) |
  * | `ERR_SPAWN_FAILED` | {@link SpawnFailedError} | a tool could not be started: not executable, out of file descriptors or processes (seen as `cause`) |
  * | `ERR_COMMAND_OUTPUT_TOO_LARGE` | {@link CommandOutputTooLargeError} | a tool wrote more than its output cap and was killed (seen as `cause`) |
+ * | `ERR_PROBE_FAILED` | {@link ProbeFailedError} | a bind probe failed for a reason that says nothing about the port (the process is out of file descriptors: `EMFILE`) |
  * | `ERR_ABORTED` | {@link AbortError} | the caller's AbortSignal fired |
  * | `ERR_PORT_UNAVAILABLE` | {@link PortUnavailableError} | `listenWhenFree` could not free the port or listen on it within `maxWait` |
  * | `ERR_NO_FREE_PORT` | {@link PortUnavailableError} | `findFreePort` found no free port among the candidates |
@@ -47,6 +48,7 @@ export type ErrorCode =
   | 'ERR_UNPARSEABLE_OUTPUT'
   | 'ERR_SPAWN_FAILED'
   | 'ERR_COMMAND_OUTPUT_TOO_LARGE'
+  | 'ERR_PROBE_FAILED'
   | 'ERR_ABORTED'
   | 'ERR_PORT_UNAVAILABLE'
   | 'ERR_NO_FREE_PORT'
@@ -306,6 +308,34 @@ export class UnparseableOutputError extends PortwardenError {
     super('ERR_UNPARSEABLE_OUTPUT', `${source}: ${message}`, options);
     this.name = 'UnparseableOutputError';
     this.source = source;
+  }
+}
+
+/**
+ * A bind probe failed for a reason that says nothing about the port — the process is out of file
+ * descriptors (`EMFILE`), or out of memory — so "in use" cannot be told. `code:
+ * 'ERR_PROBE_FAILED'`; the system error is `cause`.
+ *
+ * @example
+ * ```ts
+ * if (error.code === 'ERR_PROBE_FAILED') console.error(error.cause); // EMFILE
+ * ```
+ */
+export class ProbeFailedError extends PortwardenError {
+  /** The address that was probed. */
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, options?: { cause?: unknown }) {
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    super(
+      'ERR_PROBE_FAILED',
+      `Cannot probe ${host}:${port}${typeof code === 'string' ? ` (${code})` : ''}: whether the port is in use cannot be told`,
+      options,
+    );
+    this.name = 'ProbeFailedError';
+    this.host = host;
+    this.port = port;
   }
 }
 

@@ -51,6 +51,7 @@ export {
   PortRangeError,
   PortUnavailableError,
   PortwardenError,
+  ProbeFailedError,
   SpawnFailedError,
   type SpawnFailureReason,
   UnparseableOutputError,
@@ -76,4 +77,11 @@ export { type CloseServerOptions, closeServer } from './server/close-server.ts';
 export { trackConnections } from './server/connections.ts';
 export type { ServerAddress, ServerLike } from './server/server-like.ts';
 export { handleShutdownSignals, type ShutdownSignalsOptions } from './server/shutdown-signals.ts';
-export type { Family, PortOwner, ProcessManager, Protocol, SocketState } from './types.ts';
+export type {
+  Family,
+  HostAbortSignal,
+  PortOwner,
+  ProcessManager,
+  Protocol,
+  SocketState,
+} from './types.ts';

@@ -190,3 +190,18 @@ export function validateSignalName(value: unknown, name = 'killSignal'): NodeJS.
   }
   return value as NodeJS.Signals;
 }
+
+/**
+ * `object[key]` when the object has that property **of its own**, else `undefined`: a polluted
+ * `Object.prototype` (`Object.prototype.run = ...`) can never stand in for an option or a
+ * setting that was left out.
+ *
+ * @example
+ * ```ts
+ * own({}, 'run'); // undefined, whatever Object.prototype.run is
+ * own({run: runCommand}, 'run'); // runCommand
+ * ```
+ */
+export function own<T extends object, K extends keyof T>(object: T, key: K): T[K] | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { PortOwner, Protocol, SocketState } from './types.ts';
+import type { PortOwner, ProcessManager, Protocol, SocketState } from './types.ts';
 
 /**
  * The outcome of one bind probe:
@@ -126,9 +126,15 @@ export interface TimeWaitReport {
 /**
  * Why an owner of the port was not signalled:
  * `'self'` the calling process; `'ancestor'` a parent, grandparent, ... of it; `'system'` pid 0
- * or 1 (or 4, Windows' System); `'hidden'` the owner cannot be seen; `'filtered'` the `filter` or
- * `names` option said no; `'dry-run'`; `'blocked'` left alone because another owner that may not
- * be stopped keeps the port taken anyway.
+ * or 1 (or 4, Windows' System); `'hidden'` the owner cannot be seen; `'connection'` it only has a
+ * connection whose local end is the port (a client whose random local port happens to be it: it
+ * does not listen, and stopping it would break something unrelated); `'time-wait'` a TIME_WAIT
+ * socket, which no process owns and which ends by itself; `'other-address'` its socket does not
+ * conflict with the `host` asked for; `'managed'` something runs it that would restart it or
+ * depends on it (a container, a service manager, pm2: see `PortOwner.manager`; stopped only with
+ * `managed: 'signal'`); `'filtered'` the `filter` or `names` option said no;
+ * `'dry-run'`; `'blocked'` left alone because another owner that may not be stopped keeps the
+ * port taken anyway.
  *
  * @example
  * ```ts
@@ -140,6 +146,10 @@ export type SkipReason =
   | 'ancestor'
   | 'system'
   | 'hidden'
+  | 'connection'
+  | 'time-wait'
+  | 'other-address'
+  | 'managed'
   | 'filtered'
   | 'dry-run'
   | 'blocked';
@@ -270,9 +280,13 @@ export interface KillReport {
 /**
  * Why a port is (or is not) free at the end of `freePort`: `'free'` a Node server can listen
  * now; `'unstoppable-owner'` an owner that may not be stopped (EPERM, filtered out, pid 1);
- * `'hidden-owner'` an owner that cannot be seen; `'self'` the calling process or an ancestor
- * holds it; `'timeout'` `maxWait` ran out; `'denied'` binding is refused (EACCES) though nothing
- * holds the port; `'dry-run'`; `'respawning'` new holders kept taking the port after each stop.
+ * `'hidden-owner'` an owner that cannot be seen (or a socket no table shows); `'connection'`
+ * only connections whose local end is the port keep it taken, and their owners are left alone;
+ * `'self'` the calling process or an ancestor holds it; `'timeout'` `maxWait` ran out; `'denied'`
+ * binding is refused (EACCES) though nothing holds the port; `'dry-run'`; `'managed'` an owner
+ * something runs (a container, a service manager, pm2) holds it and `managed: 'signal'` was not
+ * given; `'respawned'` a stopped holder was replaced at once by a new one from the same manager or
+ * parent (or new holders kept taking the port after each stop): `respawnedBy` names who.
  *
  * @example
  * ```ts
@@ -283,11 +297,13 @@ export type FreeOutcome =
   | 'free'
   | 'unstoppable-owner'
   | 'hidden-owner'
+  | 'connection'
   | 'self'
   | 'timeout'
   | 'denied'
   | 'dry-run'
-  | 'respawning';
+  | 'managed'
+  | 'respawned';
 
 /**
  * What `freePort` did and what is left.
@@ -308,6 +324,11 @@ export interface FreeReport {
   readonly kill: KillReport | null;
   /** Owners still holding the port at the end. */
   readonly remaining: readonly PortOwner[];
+  /**
+   * With `outcome: 'respawned'`: who starts the holder again — its manager, or its parent process
+   * (`kind: 'parent'`) — and what to run instead; `null` when unknown or for other outcomes.
+   */
+  readonly respawnedBy: ProcessManager | null;
   /** TIME_WAIT sockets on the port at the end (they do not stop a Node server unless `free` is false). */
   readonly timeWait: number;
   /** Milliseconds the whole call took. */

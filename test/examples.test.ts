@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { after, describe, test } from 'node:test';
 import { isPortInUse, waitForPort } from '../src/index.ts';
@@ -18,13 +19,44 @@ import {
 import { POSIX_SIGNALS } from './helpers/live.ts';
 
 const children: ChildProcess[] = [];
-after(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+/** Servers the examples started, killed after the file if still there (the same process). */
+const servers: { pid: number; start: string | undefined }[] = [];
+/** A process's start time (field 22 of /proc/<pid>/stat): a reused pid has another one. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+// Also when a test failed half-way: the example gets SIGTERM first (start-server.ts passes it on
+// to the server it started, which SIGKILL could not do), then SIGKILL; the servers it named are
+// killed too, and the examples' output pipes are closed, so nothing outlives this file or keeps
+// the run waiting on a pipe.
+after(async () => {
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  const ended = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.race([
+    Promise.all(ended),
+    new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+  ]);
+  for (const child of running) child.kill('SIGKILL');
+  for (const { pid, start } of servers) {
+    if (start === undefined || startTime(pid) !== start) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  for (const child of children) {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
 });
 const hold = trackHolders();
 
-/** Spawns an example with tsx (SIGKILLed after the file if still running); `result` is its end. */
+/** Spawns an example with tsx (stopped after the file if still running); `result` is its end. */
 function runExample(file: string, args: readonly string[]) {
   const child = spawnTs(file, args);
   children.push(child);
@@ -108,8 +140,11 @@ describe('examples/start-server.ts', POSIX_SIGNALS, () => {
       stoppedLine,
       new RegExp(`^stopped pid ${old.pid} \\(node\\) with SIGTERM in \\d+ ms`),
     );
-    const upLine = await waitForLine(child, /^server is up on port/);
+    // Not anchored: the server shares the example's stdout, and an unbuffered python3
+    // (PYTHONUNBUFFERED=1) writes its own line and its newline apart, so ours may land between.
+    const upLine = await waitForLine(child, /server is up on port/);
     const serverPid = Number(/pid (\d+)/.exec(upLine)?.[1]);
+    servers.push({ pid: serverPid, start: startTime(serverPid) });
     assert.equal((await get(port, '/')).status, 200);
     child.kill('SIGTERM');
     const { stdout } = await result;

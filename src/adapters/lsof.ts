@@ -1,4 +1,5 @@
 import { CommandFailedError } from '../errors.ts';
+import { own } from '../input.ts';
 import { createLogger } from '../log.ts';
 import { parseLsofFields } from '../parsers/lsof.ts';
 import { type ToolContext, toolRunOptions } from '../system/tools.ts';
@@ -68,7 +69,7 @@ export interface LsofAdapterOptions {
  * ```
  */
 export function createLsofAdapter(options: LsofAdapterOptions = {}): SocketTableAdapter {
-  const listenOnly = options.listenOnly === true;
+  const listenOnly = own(options, 'listenOnly') === true;
   return {
     name: 'lsof',
     listsHiddenSockets: false,

@@ -1,4 +1,5 @@
 import { CommandFailedError } from '../errors.ts';
+import { own } from '../input.ts';
 import { createLogger } from '../log.ts';
 import { parseNetstatWindows } from '../parsers/netstat-windows.ts';
 import type { ToolContext } from '../system/tools.ts';
@@ -45,7 +46,7 @@ export function createNetstatWindowsAdapter(
     name: 'netstat',
     listsHiddenSockets: true,
     async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
-      const result = await runConsoleTool('netstat', ['-ano'], tools, options.codePage);
+      const result = await runConsoleTool('netstat', ['-ano'], tools, own(options, 'codePage'));
       if (result.exitCode !== 0) {
         throw new CommandFailedError('netstat -ano', result.exitCode, result.stderr);
       }

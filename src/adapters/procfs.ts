@@ -1,7 +1,7 @@
 import { createLogger } from '../log.ts';
 import { readProcNetRows, scanSocketOwners } from '../system/procfs.ts';
 import type { ToolContext } from '../system/tools.ts';
-import type { RowOwner, SocketRow } from '../types.ts';
+import type { SocketRow } from '../types.ts';
 import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
 
 const debug = createLogger('portwarden:adapter:procfs');
@@ -38,10 +38,8 @@ export const procfsAdapter: SocketTableAdapter = {
       scan.unreadable,
     );
     return rows.map((row) => {
-      const pids = row.inode ? scan.owners.get(row.inode) : undefined;
-      if (!pids) return row;
-      const owners: RowOwner[] = pids.map((pid) => ({ pid }));
-      return { ...row, owners };
+      const owners = row.inode ? scan.owners.get(row.inode) : undefined;
+      return owners ? { ...row, owners } : row;
     });
   },
 };

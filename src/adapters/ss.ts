@@ -1,6 +1,7 @@
 import { CommandFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseSs } from '../parsers/ss.ts';
+import { verifyOwnersFromProc } from '../system/procfs.ts';
 import type { CommandResult } from '../system/runner.ts';
 import { type ToolContext, toolRunOptions } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
@@ -39,6 +40,10 @@ export function ssArguments(query: SocketQuery): string[] {
  * user's process without privilege, a process in another namespace) with `owners: []`, and
  * TIME_WAIT rows, so its empty answer means "nothing there".
  *
+ * Owners come from the socket inode, not from the names ss prints: every `pid=` claim is checked
+ * against `/proc/<pid>/fd` (see `verifyOwnersFromProc`), so no process name can hide or forge an
+ * owner.
+ *
  * An `ss` too old for `-H` (iproute2 before 4.x) is run again without it (the parser skips the
  * header). A non-zero exit is a {@link CommandFailedError}; output with content the parser does
  * not recognise is an `UnparseableOutputError`; a missing `ss` is a `CommandNotFoundError`.
@@ -68,7 +73,8 @@ export const ssAdapter: SocketTableAdapter = {
       );
     }
     const rows = parseSs(result.stdout.toString('utf8'), { protocol: query.protocol ?? 'tcp' });
-    return rows.filter((row) => matchesQuery(row, query));
+    const matching = rows.filter((row) => matchesQuery(row, query));
+    return query.withoutOwners ? matching : verifyOwnersFromProc(matching, tools.procRoot);
   },
 };
 

@@ -8,26 +8,9 @@
  * @module
  */
 import type { StopProgress } from '../reports.ts';
-import type { PortOwner, Protocol, SignalName } from '../types.ts';
+import type { AbortSignalLike, PortOwner, Protocol, SignalName } from '../types.ts';
 
-export type { SignalName } from '../types.ts';
-
-/**
- * An `AbortSignal` (`AbortSignal.timeout(2000)`, `controller.signal`), declared by its shape so
- * that portwarden's types need neither the DOM library nor `@types/node`. At run time the
- * `signal` option must be a real `AbortSignal` (else `ERR_INVALID_OPTION`).
- *
- * @example
- * ```ts
- * const signal: AbortSignalLike = AbortSignal.timeout(2000);
- * ```
- */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
+export type { AbortSignalLike, SignalName } from '../types.ts';
 
 /**
  * Options every inspecting or stopping function takes.
@@ -104,12 +87,22 @@ export interface KillOptions extends CommonOptions {
   /** @default 'tcp' */
   readonly protocol?: Protocol;
   /**
+   * Only stop the holders whose sockets would make a server's `listen(port, host)` fail on this
+   * operating system (an IP literal, `'localhost'`, or a host name that is resolved): a holder on
+   * 127.0.0.2 is left alone for host 127.0.0.1; one on `0.0.0.0` or a dual-stack `::` is not.
+   * With `ensurePortFree`, "free" then means free for that host.
+   * @default every address: the port is freed for every address a server would use
+   */
+  readonly host?: string;
+  /**
    * The polite first signal (POSIX; Windows asks politely with `taskkill`).
    * @default 'SIGTERM'
    */
   readonly killSignal?: SignalName;
   /**
-   * Milliseconds between the polite signal and SIGKILL (`taskkill /F`).
+   * Milliseconds between the polite signal and SIGKILL (`taskkill /F`). Within a `maxWait`
+   * (`ensurePortFree`, `freePort`, `listenWhenFree`) it is shortened so that the forced stop goes
+   * out in time: see `maxWait`.
    * @default 5000
    */
   readonly gracePeriod?: number;
@@ -125,6 +118,14 @@ export interface KillOptions extends CommonOptions {
    * @default every owner
    */
   readonly names?: readonly string[];
+  /**
+   * What to do with an owner that something else runs and would restart or depends on (a
+   * container's docker-proxy, a systemd service, a pm2 app, a launchd job, a Windows service: see
+   * `PortOwner.manager`): `'skip'` leaves it alone and reports it (`reason: 'managed'`, with the
+   * manager's hint); `'signal'` stops it like any other owner.
+   * @default 'skip'
+   */
+  readonly managed?: 'skip' | 'signal';
   /**
    * Only stop the owners for which this returns `true`.
    * @default every owner
@@ -154,7 +155,12 @@ export interface KillOptions extends CommonOptions {
  */
 export interface FreeOptions extends KillOptions {
   /**
-   * Milliseconds the call may take in all, waiting for the port to become free.
+   * Milliseconds the call may take in all — reading the socket table, every tool it runs,
+   * stopping and waiting included. The rule: the forced stop (SIGKILL, `taskkill /F`) goes out
+   * after `gracePeriod`, but at the latest a quarter of `maxWait` before it ends (at least 250 ms,
+   * at most 1 s before), and nothing is signalled after it. So with the defaults a holder that
+   * ignores SIGTERM is gone in time for any `maxWait >= 1000`. When one tool hangs, the others
+   * share the time left.
    * @default 15000
    */
   readonly maxWait?: number;

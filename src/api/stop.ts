@@ -6,6 +6,7 @@ import {
   ownOptions,
   validateBoolean,
   validateFunction,
+  validateHost,
   validateMilliseconds,
   validatePort,
   validateProtocol,
@@ -50,6 +51,15 @@ function validateNames(value: unknown): readonly string[] {
   return [...value];
 }
 
+function validateManaged(value: unknown): 'skip' | 'signal' {
+  if (value === undefined || value === 'skip') return 'skip';
+  if (value === 'signal') return 'signal';
+  throw new InvalidOptionError(
+    'managed',
+    `Invalid managed ${String(value)}: expected 'skip' or 'signal'`,
+  );
+}
+
 /**
  * Validates the port and every option of `killProcessOnPort` before anything runs; throws
  * `ERR_INVALID_PORT` / `ERR_INVALID_OPTION` errors.
@@ -70,6 +80,7 @@ export function killSettings(port: unknown, options?: KillOptions): KillSettings
     port: validPort,
     protocol: validateProtocol(valid.protocol),
     forcedAdapter: forcedAdapter(valid.adapter),
+    host: validateHost(valid.host),
     killSignal: valid.killSignal === undefined ? 'SIGTERM' : validateSignalName(valid.killSignal),
     gracePeriod: validateMilliseconds('gracePeriod', valid.gracePeriod, DEFAULT_GRACE_PERIOD),
     force: validateBoolean('force', valid.force),
@@ -77,6 +88,7 @@ export function killSettings(port: unknown, options?: KillOptions): KillSettings
     tree: validateBoolean('tree', valid.tree),
     filter: validateFunction<(owner: PortOwner) => boolean>('filter', valid.filter),
     names: validateNames(valid.names),
+    managed: validateManaged(valid.managed),
     progress: (progress) => {
       if (!onProgress) return;
       try {
@@ -151,7 +163,8 @@ export async function killProcessOnPort(
  * It gives up early, stopping nothing, when the port cannot become free by stopping: an owner it
  * may not stop (the calling process or an ancestor → `'self'`; pid 1, filtered out, EPERM →
  * `'unstoppable-owner'`; an owner it cannot see → `'hidden-owner'`). New holders that take the
- * port after a stop (forked children) are stopped too, up to three rounds (then `'respawning'`).
+ * port after a stop (forked children) are stopped too, up to three rounds; a holder started again at once by the same manager or parent ends the call
+ * with `'respawned'`, naming who (`respawnedBy`).
  * With `waitOnly` it stops nothing and only waits.
  *
  * @example

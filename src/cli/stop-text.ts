@@ -55,7 +55,7 @@ export function explainKill(report: KillReport): string[] {
 const OUTCOME_REASONS: Partial<Record<FreeReport['outcome'], string>> = {
   denied:
     'binding is refused (EACCES) though nothing holds the port: a privileged port (run as root) or an excluded port range',
-  respawning: 'new processes kept taking the port after each stop (a supervisor restarts them)',
+  respawned: 'new processes kept taking the port after each stop (a supervisor restarts them)',
 };
 
 /**

@@ -1,3 +1,4 @@
+import { own } from '../input.ts';
 import type { PlatformProfile } from '../platform/profile.ts';
 import { platformProfile } from '../platform/profiles.ts';
 import { runCommand } from '../system/runner.ts';
@@ -42,7 +43,8 @@ export interface ContextOverrides extends Partial<Omit<Context, 'platform'>> {
 
 /**
  * Builds a call's context: the real command runner, `/proc`, this platform's profile, no
- * deadline — unless overridden. The one place that reads `process.platform`.
+ * deadline — unless overridden. The one place that reads `process.platform`. Only the overrides'
+ * own properties count, so a polluted `Object.prototype` cannot redirect `/proc` or the runner.
  *
  * @example
  * ```ts
@@ -50,14 +52,16 @@ export interface ContextOverrides extends Partial<Omit<Context, 'platform'>> {
  * ```
  */
 export function createContext(overrides: ContextOverrides = {}): Context {
-  const platform = overrides.platform ?? process.platform;
+  const named = own(overrides, 'platform') ?? process.platform;
+  const platform = typeof named === 'string' ? platformProfile(named) : named;
   return {
-    platform: typeof platform === 'string' ? platformProfile(platform) : platform,
-    run: overrides.run ?? runCommand,
-    procRoot: overrides.procRoot ?? '/proc',
-    env: overrides.env ?? process.env,
-    toolTimeout: overrides.toolTimeout ?? DEFAULT_TOOL_TIMEOUT,
-    deadline: overrides.deadline ?? Number.POSITIVE_INFINITY,
-    signal: overrides.signal,
+    platform,
+    processGroups: platform.processGroups,
+    run: own(overrides, 'run') ?? runCommand,
+    procRoot: own(overrides, 'procRoot') ?? '/proc',
+    env: own(overrides, 'env') ?? process.env,
+    toolTimeout: own(overrides, 'toolTimeout') ?? DEFAULT_TOOL_TIMEOUT,
+    deadline: own(overrides, 'deadline') ?? Number.POSITIVE_INFINITY,
+    signal: own(overrides, 'signal'),
   };
 }

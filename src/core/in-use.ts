@@ -1,4 +1,5 @@
-import type { ProbeReport } from '../reports.ts';
+import { InvalidOptionError } from '../errors.ts';
+import type { HostProbe, ProbeReport } from '../reports.ts';
 import { readSocketTable } from '../socket-table/read.ts';
 import { holdsPort } from '../socket-table/rows.ts';
 import { ipv6OnlyByDefault } from '../system/procfs.ts';
@@ -6,6 +7,7 @@ import { throwIfAborted } from '../system/timing.ts';
 import type { Protocol, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
 import { probeAddresses } from './hosts.ts';
+import { asRead } from './port-lock.ts';
 import { probeHosts } from './probe.ts';
 
 /**
@@ -64,6 +66,37 @@ function rowMatchesHost(row: SocketRow, target: ProbeTarget): boolean {
 }
 
 /**
+ * The bind probes of a target, in order: they stop at the first `'in-use'` or — on Linux, without
+ * a host — after a free dual-stack `::`, which no socket on the port would have allowed. A `host`
+ * that is no address of this machine (every bind says EADDRNOTAVAIL) is `ERR_INVALID_OPTION`:
+ * a server could never listen there, so it is neither "free" nor "in use".
+ *
+ * @example
+ * ```ts
+ * await bindProbes(target, context); // [{host: '::', outcome: 'free'}]
+ * ```
+ */
+export async function bindProbes(target: ProbeTarget, context: Context): Promise<HostProbe[]> {
+  throwIfAborted(context.signal);
+  const rules = context.platform.probe;
+  const probes = await probeHosts(target.port, target.addresses, target.protocol, {
+    dualStackCoversAll:
+      rules.dualStackCoversAll && target.host === undefined && !ipv6OnlyByDefault(context.procRoot),
+  });
+  if (
+    target.host !== undefined &&
+    probes.length > 0 &&
+    probes.every((probe) => probe.outcome === 'not-applicable')
+  ) {
+    throw new InvalidOptionError(
+      'host',
+      `${target.host} is not an address of this machine: a server could not listen there`,
+    );
+  }
+  return probes;
+}
+
+/**
  * Whether a Node server could listen on the port now, and why: exclusive bind probes on the
  * target's addresses (stopping at the first `in-use`, or — on Linux — after a free dual-stack
  * `::`); the socket table decides only where a probe was denied (EACCES) or the platform needs
@@ -76,13 +109,9 @@ function rowMatchesHost(row: SocketRow, target: ProbeTarget): boolean {
  * ```
  */
 export async function probeTargetNow(target: ProbeTarget, context: Context): Promise<ProbeReport> {
-  throwIfAborted(context.signal);
   const { port, protocol } = target;
   const rules = context.platform.probe;
-  const probes = await probeHosts(port, target.addresses, protocol, {
-    dualStackCoversAll:
-      rules.dualStackCoversAll && target.host === undefined && !ipv6OnlyByDefault(context.procRoot),
-  });
+  const probes = await bindProbes(target, context);
   if (probes.some((probe) => probe.outcome === 'in-use')) {
     return { port, protocol, inUse: true, probes, decidedBy: 'bind', denied: false };
   }
@@ -90,10 +119,12 @@ export async function probeTargetNow(target: ProbeTarget, context: Context): Pro
   if (!denied && !rules.confirmWithSocketTable) {
     return { port, protocol, inUse: false, probes, decidedBy: 'bind', denied: false };
   }
-  const { rows } = await readSocketTable(
-    { query: { port, protocol, withoutOwners: true }, forced: target.forcedAdapter },
-    context.platform,
-    context,
+  const { rows } = await asRead(`${protocol}:${port}`, () =>
+    readSocketTable(
+      { query: { port, protocol, withoutOwners: true }, forced: target.forcedAdapter },
+      context.platform,
+      context,
+    ),
   );
   const held = rows.some((row) => holdsPort(row, port, protocol) && rowMatchesHost(row, target));
   return {

@@ -1,11 +1,13 @@
 import { createLogger } from '../log.ts';
 import { readSocketTable } from '../socket-table/read.ts';
-import { holdsPort } from '../socket-table/rows.ts';
+import { holdsPort, usesPortLocally } from '../socket-table/rows.ts';
 import { throwIfAborted } from '../system/timing.ts';
 import type { PortOwner, Protocol, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
+import { bindProbes, probeTarget } from './in-use.ts';
+import { attachManagers } from './managers.ts';
 import { describeOwners } from './owners.ts';
-import { probeHosts } from './probe.ts';
+import { asRead } from './port-lock.ts';
 
 const debug = createLogger('portwarden:owners');
 
@@ -41,9 +43,13 @@ export interface Inspection {
 }
 
 /**
- * Reads the socket table once and turns the holding rows into owners. Where the adapter lists
- * only the processes it may inspect (lsof, pid-port), an empty answer is confirmed by a bind
- * probe: a port that is bound by somebody unseen gets a `pid: null` owner, never `[]`.
+ * Reads the socket table once and tells who holds the port: the owners of its listening (TCP) or
+ * bound (UDP) sockets — one entry per process and socket, a busy server's connections left out.
+ * When nothing listens or is bound, a bind probe says whether something else still blocks the
+ * port, and then the answer is what blocks it: the owners of connections whose local end is the
+ * port, TIME_WAIT sockets (`pid: null`), or — when no row shows it, whatever the adapter — one
+ * `pid: null` entry that says a socket the table cannot show holds the port. So "in use" never
+ * comes with an empty answer.
  *
  * @example
  * ```ts
@@ -53,49 +59,63 @@ export interface Inspection {
 export async function inspect(question: OwnerQuery, context: Context): Promise<Inspection> {
   throwIfAborted(context.signal);
   const { port, protocol } = question;
-  const { rows, adapter } = await readSocketTable(
-    { query: { port, protocol }, forced: question.forcedAdapter },
-    context.platform,
-    context,
-  );
-  const holding = rows.filter((row) => holdsPort(row, port, protocol));
-  const owners = await describeOwners(holding, adapter, context);
-  if (owners.length === 0 && !adapter.listsHiddenSockets) {
-    const hidden = await probeForHiddenOwner(question, adapter.name, context);
-    if (hidden) owners.push(hidden);
+  // Not while this process probes the port: its probe socket would look like an owner.
+  const {
+    rows,
+    adapter,
+    owners: described,
+  } = await asRead(`${protocol}:${port}`, async () => {
+    const table = await readSocketTable(
+      { query: { port, protocol }, forced: question.forcedAdapter },
+      context.platform,
+      context,
+    );
+    const holding = table.rows.filter((row) => holdsPort(row, port, protocol));
+    return { ...table, owners: await describeOwners(holding, table.adapter, context) };
+  });
+  let owners = described;
+  if (owners.length === 0 && (await blocked(question, context))) {
+    const blocking = rows.filter((row) => usesPortLocally(row, port, protocol));
+    owners =
+      blocking.length > 0
+        ? await describeOwners(blocking, adapter, context)
+        : [unseenOwner(question, adapter.name)];
+    debug('port %d: nothing listens, yet a bind fails: %d blocking entries', port, owners.length);
   }
-  return { port, protocol, owners, rows, adapter: adapter.name };
+  return {
+    port,
+    protocol,
+    owners: await attachManagers(owners, context),
+    rows,
+    adapter: adapter.name,
+  };
 }
 
-async function probeForHiddenOwner(
-  question: OwnerQuery,
-  adapter: string,
-  context: Context,
-): Promise<PortOwner | undefined> {
+/** Whether a bind on the port fails now (on any address a server would use). */
+async function blocked(question: OwnerQuery, context: Context): Promise<boolean> {
+  const probes = await bindProbes(await probeTarget(question, context), context);
+  return probes.some((probe) => probe.outcome === 'in-use');
+}
+
+function unseenOwner(question: OwnerQuery, adapter: string): PortOwner {
   const { port, protocol } = question;
-  const results = await probeHosts(port, context.platform.probe.hosts, protocol);
-  const busy = results.find((result) => result.outcome === 'in-use');
-  if (!busy) return undefined;
-  debug(
-    'adapter %s saw no owner of port %d but %s is in use: hidden owner',
-    adapter,
-    port,
-    busy.host,
-  );
   return {
     pid: null,
     name: null,
     protocol,
-    state: protocol === 'tcp' ? 'LISTEN' : 'BOUND',
-    family: busy.host.includes(':') ? 'IPv6' : 'IPv4',
+    state: 'UNKNOWN',
+    family: 'IPv4',
     address: '*',
     port,
     commandLine: null,
     argv: null,
     uid: null,
     user: null,
+    ppid: null,
     startTime: null,
     adapter,
+    inode: null,
+    reason: `a bind to port ${port} fails, but the ${adapter} socket table shows no socket on it: a socket bound without listening (on Linux no /proc/net file lists those), or one of a process this table cannot see`,
     manager: null,
   };
 }

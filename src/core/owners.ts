@@ -3,7 +3,7 @@ import type { PortOwner, SocketRow } from '../types.ts';
 import type { Context } from './context.ts';
 
 /**
- * A stable order for owners: by pid (hidden owners last), then IPv4 before IPv6, then address.
+ * A stable order for owners: by pid (owners without one last), then IPv4 before IPv6, then address.
  *
  * @example
  * ```ts
@@ -20,11 +20,20 @@ export function compareOwners(a: PortOwner, b: PortOwner): number {
   return a.address.localeCompare(b.address);
 }
 
+/** Why a row has no visible owner, in words. */
+function ownerlessReason(row: SocketRow, context: Context, user: string | null): string {
+  if (row.state === 'TIME_WAIT') {
+    return 'a TIME_WAIT socket: a closed connection whose local end is the port; no process owns it, and it ends by itself';
+  }
+  return `its owner cannot be seen (another user's process): ${context.platform.privilegeHint(user)} to see it`;
+}
+
 /**
- * Turns the rows that hold a port into {@link PortOwner}s: one entry per owning process and
- * socket (a socket shared by forked children lists each of them), names, command lines, users
- * and start times from the platform's process-info source (one lookup for every pid), and a
- * `pid: null` entry for each socket whose owner cannot be seen.
+ * Turns rows of a port into {@link PortOwner}s: one entry per owning process and socket (a socket
+ * shared by forked children lists each of them; many connections of one process on one address
+ * and state are one entry), names, command lines, users and start times from the platform's
+ * process-info source (one lookup for every pid), and a `pid: null` entry, with its `reason`, for
+ * each socket whose owner cannot be seen or that has none.
  *
  * @example
  * ```ts
@@ -54,10 +63,12 @@ export async function describeOwners(
       address: row.localAddress,
       port: row.localPort,
       adapter: adapter.name,
+      inode: row.inode ?? null,
       manager: null,
     };
     if (row.owners.length === 0) {
       const uid = row.uid ?? null;
+      const user = uid === null ? null : context.platform.userName(uid);
       add({
         ...base,
         pid: null,
@@ -65,8 +76,10 @@ export async function describeOwners(
         commandLine: null,
         argv: null,
         uid,
-        user: uid === null ? null : context.platform.userName(uid),
+        user,
+        ppid: null,
         startTime: null,
+        reason: ownerlessReason(row, context, user),
       });
       continue;
     }
@@ -80,7 +93,10 @@ export async function describeOwners(
         argv: info?.argv ?? null,
         uid: info?.uid ?? row.uid ?? null,
         user: info?.user ?? null,
-        startTime: info?.startTime ?? null,
+        ppid: info?.ppid ?? null,
+        // The start time read while the process was proven to hold the socket wins.
+        startTime: rowOwner.startTime ?? info?.startTime ?? null,
+        reason: null,
       });
     }
   }

@@ -1,8 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { ProbeFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import type { BindOutcome, HostProbe } from '../reports.ts';
 import type { Protocol } from '../types.ts';
+import { asProbe } from './port-lock.ts';
 
 const debug = createLogger('portwarden:probe');
 
@@ -50,7 +52,7 @@ function probeTcp(port: number, host: string): Promise<BindOutcome> {
       const outcome = classify(error);
       debug('tcp %s:%d -> %s', host, port, outcome ?? error.code);
       if (outcome) resolve(outcome);
-      else reject(error);
+      else reject(new ProbeFailedError(host, port, { cause: error }));
     });
     const options = wildcard
       ? { port, exclusive: true, backlog: 1 }
@@ -73,9 +75,13 @@ function probeUdp(port: number, host: string): Promise<BindOutcome> {
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const outcome = classify(error);
       debug('udp %s:%d -> %s', host, port, outcome ?? error.code);
-      socket.close();
+      try {
+        socket.close();
+      } catch {
+        // never bound: nothing to close
+      }
       if (outcome) resolve(outcome);
-      else reject(error);
+      else reject(new ProbeFailedError(host, port, { cause: error }));
     });
     const wildcard = host === '::' || host === '0.0.0.0';
     socket.bind(
@@ -103,6 +109,15 @@ export async function probeHosts(
   hosts: readonly string[],
   protocol: Protocol,
   options: { readonly dualStackCoversAll?: boolean } = {},
+): Promise<HostProbe[]> {
+  return asProbe(`${protocol}:${port}`, () => probeInOrder(port, hosts, protocol, options));
+}
+
+async function probeInOrder(
+  port: number,
+  hosts: readonly string[],
+  protocol: Protocol,
+  options: { readonly dualStackCoversAll?: boolean },
 ): Promise<HostProbe[]> {
   const results: HostProbe[] = [];
   for (const host of hosts) {

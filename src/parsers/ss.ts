@@ -53,9 +53,34 @@ const STATE_WORD =
 const QUEUE = /^[0-9]+$/;
 const HEADER = /^\s*(?:Netid\s+)?State\s+Recv-Q\s+Send-Q\b/;
 /** One `("name",pid=1,fd=3)` (new) or `("name",1,3)` (iproute2 3.x) entry of `users:(...)`. */
-const OWNER = /\("(.*?)",(?:pid=)?([0-9]+),(?:fd=)?([0-9]+)\)/g;
+const OWNER = /\("(.*?)",(?:pid=)?([0-9]+),(?:fd=)?([0-9]+)\)/gs;
 const USERS =
-  /users:\((\(".*?",(?:pid=)?[0-9]+,(?:fd=)?[0-9]+\)(?:,\(".*?",(?:pid=)?[0-9]+,(?:fd=)?[0-9]+\))*)\)/;
+  /users:\((\(".*?",(?:pid=)?[0-9]+,(?:fd=)?[0-9]+\)(?:,\(".*?",(?:pid=)?[0-9]+,(?:fd=)?[0-9]+\))*)\)/s;
+
+/**
+ * Joins the lines of one socket that a process name with a newline split: ss prints the name
+ * as it is, so `users:(("evil⏎name",pid=4,fd=3))` spans two lines. A line that opens `users:((`
+ * without closing it takes the following lines until one closes it.
+ */
+function socketLines(text: string): string[] {
+  const lines: string[] = [];
+  let open: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (open !== undefined) {
+      open = `${open}\n${line}`;
+      if (line.includes('))')) {
+        lines.push(open);
+        open = undefined;
+      }
+      continue;
+    }
+    const users = line.indexOf('users:((');
+    if (users >= 0 && !line.slice(users).includes('))')) open = line;
+    else lines.push(line);
+  }
+  if (open !== undefined) lines.push(open);
+  return lines;
+}
 
 /**
  * Parses the text `ss` prints for `-t`/`-u` sockets (best with `-H -a -n -p -e`) into rows.
@@ -86,7 +111,7 @@ const USERS =
  * ```
  */
 export function parseSs(text: string, options: ParseSsOptions = {}): SocketRow[] {
-  const lines = text.split(/\r?\n/);
+  const lines = socketLines(text);
   const newWildcards = /(?:^|\s)0\.0\.0\.0(?:%\S+)?:/m.test(text);
   const rows: SocketRow[] = [];
   let recognised = 0;
@@ -222,7 +247,7 @@ function parseOwners(list: string): RowOwner[] {
     const pid = Number(match[2]);
     if (seen.has(pid)) continue;
     seen.add(pid);
-    owners.push({ pid, name: match[1] ?? null });
+    owners.push({ pid, name: match[1] ?? null, fd: Number(match[3]) });
   }
   return owners;
 }

@@ -3,6 +3,8 @@ import { netstatDarwinAdapter } from '../adapters/netstat-darwin.ts';
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -23,6 +25,9 @@ export const DARWIN: PlatformProfile = {
   adapters: [createLsofAdapter({ listenOnly: true }), netstatDarwinAdapter, pidPortAdapter],
   processInfo: psProcessInfo,
   stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+  holderFacts: psHolderFacts,
+  managerSystem: { launchd: true },
+  processGroups: true,
   systemPids: [0, 1],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,
@@ -30,6 +35,7 @@ export const DARWIN: PlatformProfile = {
     confirmWithSocketTable: true,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: () => null,
   names: { caseInsensitive: true, suffix: null },

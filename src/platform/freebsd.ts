@@ -1,6 +1,8 @@
 import { sockstatAdapter } from '../adapters/sockstat.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -22,6 +24,9 @@ export const FREEBSD: PlatformProfile = {
   adapters: [sockstatAdapter],
   processInfo: psProcessInfo,
   stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+  holderFacts: psHolderFacts,
+  managerSystem: {},
+  processGroups: true,
   systemPids: [0, 1],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,
@@ -29,6 +34,7 @@ export const FREEBSD: PlatformProfile = {
     confirmWithSocketTable: true,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: () => null,
   names: { caseInsensitive: false, suffix: null },

@@ -3,8 +3,10 @@ import { netstatLinuxAdapter } from '../adapters/netstat-linux.ts';
 import { procfsAdapter } from '../adapters/procfs.ts';
 import { ssAdapter } from '../adapters/ss.ts';
 import { linuxProcessInfo } from '../process/linux.ts';
+import { linuxHolderFacts } from '../process/linux-facts.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { lookupUserName } from '../process/users.ts';
+import { overlappingAddresses } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -25,6 +27,9 @@ export const LINUX: PlatformProfile = {
   adapters: [procfsAdapter, ssAdapter, netstatLinuxAdapter, lsofAdapter],
   processInfo: linuxProcessInfo,
   stop: createPosixStrategy({ source: { procfs: true } }),
+  holderFacts: linuxHolderFacts,
+  managerSystem: {},
+  processGroups: true,
   systemPids: [0, 1],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,
@@ -32,6 +37,7 @@ export const LINUX: PlatformProfile = {
     confirmWithSocketTable: false,
     dualStackCoversAll: true,
   },
+  conflicts: overlappingAddresses,
   shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
   userName: (uid) => lookupUserName(uid),
   names: { caseInsensitive: false, suffix: null },

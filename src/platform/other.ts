@@ -1,6 +1,8 @@
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { createPosixStrategy } from '../process/posix-stop.ts';
 import { psProcessInfo } from '../process/ps.ts';
+import { psHolderFacts } from '../process/ps-facts.ts';
+import { overlappingAddresses } from './bind-conflicts.ts';
 import { POSIX_PRIVILEGE_HINT, POSIX_SHUTDOWN_SIGNALS, WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -20,6 +22,9 @@ export function otherPlatform(name: string): PlatformProfile {
     adapters: [pidPortAdapter],
     processInfo: psProcessInfo,
     stop: createPosixStrategy({ source: { procfs: false, processInfo: psProcessInfo } }),
+    holderFacts: psHolderFacts,
+    managerSystem: {},
+    processGroups: true,
     systemPids: [0, 1],
     probe: {
       hosts: WILDCARDS_AND_LOOPBACKS,
@@ -27,6 +32,7 @@ export function otherPlatform(name: string): PlatformProfile {
       confirmWithSocketTable: false,
       dualStackCoversAll: false,
     },
+    conflicts: overlappingAddresses,
     shutdownSignals: POSIX_SHUTDOWN_SIGNALS,
     userName: () => null,
     names: { caseInsensitive: false, suffix: null },

@@ -1,4 +1,6 @@
 import type { SocketTableAdapter } from '../adapters/adapter.ts';
+import type { SystemFacts } from '../managers/types.ts';
+import type { HolderFactsSource } from '../process/facts.ts';
 import type { ProcessInfoSource } from '../process/info.ts';
 import type { StopStrategy } from '../process/stop-strategy.ts';
 
@@ -67,12 +69,26 @@ export interface PlatformProfile {
   readonly adapters: readonly SocketTableAdapter[];
   /** Where process names, command lines, parents and start times come from. */
   readonly processInfo: ProcessInfoSource;
+  /** What the manager detectors look at (parents, cgroup, environment, hosted services). */
+  readonly holderFacts: HolderFactsSource;
+  /** What the OS is, for the manager detectors (launchd, the Service Control Manager). */
+  readonly managerSystem: SystemFacts;
   /** How processes are stopped. */
   readonly stop: StopStrategy;
+  /**
+   * Whether a tool can run in a process group of its own that one signal ends with all its
+   * children (POSIX: yes; Windows: no).
+   */
+  readonly processGroups: boolean;
   /** Pids that are never signalled (POSIX: 0 and 1; Windows: 0 and 4, System). */
   readonly systemPids: readonly number[];
   /** How a bind probe decides "in use". */
   readonly probe: ProbeRules;
+  /**
+   * Whether a socket bound to `holderAddress` makes `listen(port, host)` fail here (the `host`
+   * option of the stop functions): see src/platform/bind-conflicts.ts.
+   */
+  conflicts(holderAddress: string, host: string): boolean;
   /** The signals that ask a server to shut down (`handleShutdownSignals`'s default). */
   readonly shutdownSignals: readonly NodeJS.Signals[];
   /** The user name of a uid, where the OS keeps a readable table (Linux `/etc/passwd`), else `null`. */

@@ -2,7 +2,9 @@ import { netstatWindowsAdapter } from '../adapters/netstat-windows.ts';
 import { pidPortAdapter } from '../adapters/pid-port.ts';
 import { powershellAdapter } from '../adapters/powershell.ts';
 import { win32ProcessInfo } from '../process/win32.ts';
+import { win32HolderFacts } from '../process/win32-facts.ts';
 import { windowsStrategy } from '../process/windows-stop.ts';
+import { sameAddress } from './bind-conflicts.ts';
 import { WILDCARDS_AND_LOOPBACKS } from './common.ts';
 import type { PlatformProfile } from './profile.ts';
 
@@ -24,6 +26,9 @@ export const WIN32: PlatformProfile = {
   adapters: [powershellAdapter, netstatWindowsAdapter, pidPortAdapter],
   processInfo: win32ProcessInfo,
   stop: windowsStrategy,
+  holderFacts: win32HolderFacts,
+  managerSystem: { serviceControlManager: true },
+  processGroups: false,
   systemPids: [0, 4],
   probe: {
     hosts: WILDCARDS_AND_LOOPBACKS,
@@ -31,6 +36,7 @@ export const WIN32: PlatformProfile = {
     confirmWithSocketTable: false,
     dualStackCoversAll: false,
   },
+  conflicts: sameAddress,
   shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGHUP'],
   userName: () => null,
   names: { caseInsensitive: true, suffix: '.exe' },

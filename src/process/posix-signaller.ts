@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseProcStat, parseProcState } from '../parsers/proc-stat.ts';
+import { holdsSocket } from '../system/procfs.ts';
 import type { ToolContext } from '../system/tools.ts';
 import type { ProcessInfoSource } from './info.ts';
 
@@ -37,6 +38,11 @@ export interface ProcessSignaller {
   identity(pid: number): Promise<string | null | undefined>;
   /** Sends `signal`; throws the errno error (`code` ESRCH, EPERM, ...) when that fails. */
   signal(pid: number, signal: NodeJS.Signals): void;
+  /**
+   * Whether the process at `pid` still has one of the sockets `inodes` open (Linux: its
+   * `/proc/<pid>/fd` links); `undefined` where that cannot be told.
+   */
+  holdsSocket?(pid: number, inodes: readonly number[]): boolean | undefined;
 }
 
 /**
@@ -124,6 +130,9 @@ export function createPosixSignaller(
     },
     signal(pid, signal) {
       process.kill(pid, signal);
+    },
+    holdsSocket(pid, inodes) {
+      return hasProc ? holdsSocket(tools.procRoot, pid, inodes) : undefined;
     },
   };
 }

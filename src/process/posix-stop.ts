@@ -1,3 +1,4 @@
+import { own } from '../input.ts';
 import type { ToolContext } from '../system/tools.ts';
 import {
   createPosixSignaller,
@@ -29,6 +30,8 @@ type SendResult =
   | { readonly kind: 'sent' }
   | { readonly kind: 'gone' }
   | { readonly kind: 'reused' }
+  | { readonly kind: 'released' }
+  | { readonly kind: 'expired' }
   | { readonly kind: 'failed'; readonly code: string; readonly message: string };
 
 /**
@@ -52,9 +55,9 @@ type SendResult =
  * ```
  */
 export function createPosixStrategy(options: PosixStrategyOptions): StopStrategy {
-  const makeSignaller = options.signaller ?? createPosixSignaller;
-  const killWait = options.killWait ?? 2000;
-  const poll = { first: options.pollFirst ?? 5, max: options.pollMax ?? 10 };
+  const makeSignaller = own(options, 'signaller') ?? createPosixSignaller;
+  const killWait = own(options, 'killWait') ?? 2000;
+  const poll = { first: own(options, 'pollFirst') ?? 5, max: own(options, 'pollMax') ?? 10 };
 
   return {
     name: 'posix',
@@ -67,6 +70,7 @@ export function createPosixStrategy(options: PosixStrategyOptions): StopStrategy
         isAlive: (candidate) => signaller.isAlive(candidate),
         poll,
         identityName: 'start time',
+        holdsSocket: (candidate, inodes) => signaller.holdsSocket?.(candidate, inodes),
       });
       if (!(session instanceof StopSession)) return session;
 
@@ -97,9 +101,14 @@ export function createPosixStrategy(options: PosixStrategyOptions): StopStrategy
 
       const first: NodeJS.Signals = settings.force ? 'SIGKILL' : settings.killSignal;
       const firstResult = await send(first);
-      if (firstResult.kind === 'gone' || firstResult.kind === 'reused') {
+      if (
+        firstResult.kind === 'gone' ||
+        firstResult.kind === 'reused' ||
+        firstResult.kind === 'released'
+      ) {
         return session.goneBefore(firstResult.kind);
       }
+      if (firstResult.kind === 'expired') return session.expired(first);
       if (firstResult.kind === 'failed')
         return session.failed(firstResult.code, firstResult.message);
 
@@ -112,7 +121,8 @@ export function createPosixStrategy(options: PosixStrategyOptions): StopStrategy
           );
         }
         const second = await send('SIGKILL');
-        if (second.kind === 'gone') return session.stopped(first);
+        if (second.kind === 'expired') return session.expired('SIGKILL');
+        if (second.kind === 'gone' || second.kind === 'released') return session.stopped(first);
         if (second.kind === 'reused') return session.stopped(first, true);
         if (second.kind === 'failed') return session.failed(second.code, second.message);
       }

@@ -8,11 +8,18 @@ const debug = createLogger('portwarden:kill');
 /** Reads the identity token of the process now at a pid: `undefined` gone, `null` unreadable. */
 export type IdentityReader = (pid: number) => Promise<string | null | undefined>;
 
-/** What the identity check before a step found. */
+/**
+ * What the check before a step found: the same process (go ahead); gone; its pid reused by
+ * another process; released (before the first step: it no longer holds the socket it was proven
+ * to hold); expired (the call's deadline has passed: nothing more is sent); unverified (alive, but
+ * its identity cannot be read).
+ */
 export type IdentityCheck =
   | { readonly kind: 'same' }
   | { readonly kind: 'gone' }
   | { readonly kind: 'reused' }
+  | { readonly kind: 'released' }
+  | { readonly kind: 'expired' }
   | { readonly kind: 'unverified'; readonly message: string };
 
 /** How a platform strategy plugs into a {@link StopSession}. */
@@ -23,6 +30,11 @@ export interface StopSessionOptions {
   readonly poll: { readonly first: number; readonly max: number };
   /** What the identity is called in messages: `'start time'`, `'creation date'`. */
   readonly identityName: string;
+  /**
+   * Whether the process at a pid still has one of these sockets open; `undefined` where that
+   * cannot be told (no `/proc`, another user's process). Asked before the first step only.
+   */
+  readonly holdsSocket?: (pid: number, inodes: readonly number[]) => boolean | undefined;
 }
 
 /**
@@ -85,6 +97,10 @@ export class StopSession {
   /** Compares the process now at the pid with the one that held the port, before `step`. */
   async checkIdentity(step: string): Promise<IdentityCheck> {
     const { pid } = this.target;
+    if (performance.now() >= this.settings.tools.deadline) {
+      debug('pid %d: the time to wait ran out before %s', pid, step);
+      return { kind: 'expired' };
+    }
     const now = await this.options.identity(pid);
     if (now === undefined) return { kind: 'gone' };
     if (this.expected !== null) {
@@ -103,6 +119,13 @@ export class StopSession {
           this.expected,
         );
         return { kind: 'reused' };
+      }
+    }
+    const { inodes } = this.target;
+    if (this.steps.length === 0 && inodes.length > 0 && this.options.holdsSocket) {
+      if (this.options.holdsSocket(pid, inodes) === false) {
+        debug('pid %d: no longer holds socket %o, not stopped', pid, inodes);
+        return { kind: 'released' };
       }
     }
     throwIfAborted(this.settings.tools.signal);
@@ -144,16 +167,25 @@ export class StopSession {
     return performance.now() >= this.settings.tools.deadline;
   }
 
-  /** The outcome "gone before any step reached it" (exited, or its pid changed hands). */
-  goneBefore(kind: 'gone' | 'reused'): StopOutcome {
-    return {
-      kind: 'gone',
-      pid: this.target.pid,
-      reason:
-        kind === 'gone'
-          ? 'exited before it was signalled'
-          : 'exited before it was signalled; its pid now belongs to another process',
-    };
+  /**
+   * The outcome "gone before any step reached it": exited, its pid changed hands, or it let go of
+   * the socket it held.
+   */
+  goneBefore(kind: 'gone' | 'reused' | 'released'): StopOutcome {
+    const reasons = {
+      gone: 'exited before it was signalled',
+      reused: 'exited before it was signalled; its pid now belongs to another process',
+      released: 'no longer holds the socket it was found holding: not signalled',
+    } as const;
+    return { kind: 'gone', pid: this.target.pid, reason: reasons[kind] };
+  }
+
+  /** The outcome "the call's deadline passed before `step` could be sent". */
+  expired(step: string): StopOutcome {
+    return this.failed(
+      'ETIMEDOUT',
+      `pid ${this.target.pid} was still running when the time to wait ran out (${step} not sent)`,
+    );
   }
 
   /** The outcome "gone after `step`" (`pidReused` when the pid changed hands after it). */

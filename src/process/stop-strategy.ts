@@ -7,7 +7,7 @@ import type { PortOwner } from '../types.ts';
  *
  * @example
  * ```ts
- * const target: StopTarget = {pid: owner.pid, owner, startTime: owner.startTime};
+ * const target: StopTarget = {pid: owner.pid, owner, startTime: owner.startTime, inodes: [123456]};
  * ```
  */
 export interface StopTarget {
@@ -16,6 +16,11 @@ export interface StopTarget {
   readonly owner: PortOwner;
   /** Start time captured when the owner was found (`null` where the platform cannot tell). */
   readonly startTime: string | null;
+  /**
+   * The sockets (inodes, Linux) the process was proven to hold: before the first signal it must
+   * still hold one of them. Empty where the source shows no inodes.
+   */
+  readonly inodes: readonly number[];
 }
 
 /**

@@ -20,6 +20,7 @@
  * @module
  */
 import { AbortError, PortwardenError } from '../errors.ts';
+import { own } from '../input.ts';
 import { createLogger } from '../log.ts';
 import { interpretTaskkill, type TaskkillVerdict, taskkillArguments } from '../parsers/taskkill.ts';
 import type { ToolContext } from '../system/tools.ts';
@@ -110,6 +111,8 @@ export interface WindowsStrategyOptions {
 type SendResult =
   | TaskkillVerdict
   | { readonly kind: 'reused' }
+  | { readonly kind: 'released' }
+  | { readonly kind: 'expired' }
   | { readonly kind: 'unverified'; readonly message: string };
 
 /**
@@ -146,10 +149,10 @@ type SendResult =
  * ```
  */
 export function createWindowsStrategy(options: WindowsStrategyOptions = {}): StopStrategy {
-  const isAlive = options.isAlive ?? isProcessAlive;
-  const processInfo = options.processInfo ?? win32ProcessInfo;
-  const killWait = options.killWait ?? 2000;
-  const poll = { first: options.pollFirst ?? 5, max: options.pollMax ?? 10 };
+  const isAlive = own(options, 'isAlive') ?? isProcessAlive;
+  const processInfo = own(options, 'processInfo') ?? win32ProcessInfo;
+  const killWait = own(options, 'killWait') ?? 2000;
+  const poll = { first: own(options, 'pollFirst') ?? 5, max: own(options, 'pollMax') ?? 10 };
 
   /** The CreationDate of the process at `pid`: `undefined` when gone, `null` when unreadable. */
   const identity = async (pid: number, tools: ToolContext): Promise<string | null | undefined> => {
@@ -191,8 +194,9 @@ export function createWindowsStrategy(options: WindowsStrategyOptions = {}): Sto
 
       if (!settings.force) {
         const polite = await send(false);
-        if (polite.kind === 'gone' || polite.kind === 'reused')
+        if (polite.kind === 'gone' || polite.kind === 'reused' || polite.kind === 'released')
           return session.goneBefore(polite.kind);
+        if (polite.kind === 'expired') return session.expired(politeLabel);
         if (polite.kind === 'unverified') {
           return session.failed('ERR_IDENTITY_UNVERIFIED', polite.message);
         }
@@ -216,11 +220,13 @@ export function createWindowsStrategy(options: WindowsStrategyOptions = {}): Sto
       const forced = await send(true);
       if (session.steps.length > 0 && forced.kind !== 'sent') {
         // The polite request was delivered: the process is gone after it, whatever /F says.
-        if (forced.kind === 'gone') return session.stopped(politeLabel);
+        if (forced.kind === 'gone' || forced.kind === 'released')
+          return session.stopped(politeLabel);
         if (forced.kind === 'reused') return session.stopped(politeLabel, true);
-      } else if (forced.kind === 'gone' || forced.kind === 'reused') {
+      } else if (forced.kind === 'gone' || forced.kind === 'reused' || forced.kind === 'released') {
         return session.goneBefore(forced.kind);
       }
+      if (forced.kind === 'expired') return session.expired(forcedLabel);
       if (forced.kind === 'unverified')
         return session.failed('ERR_IDENTITY_UNVERIFIED', forced.message);
       if (forced.kind === 'failed') return session.failed(forced.code, forced.message);

@@ -1,18 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, Socket } from 'node:net';
 import { InvalidOptionError } from '../errors.ts';
+import { addSocket, followSessions, recordOf } from './registry.ts';
 import type { ServerLike } from './server-like.ts';
 
-/** What {@link trackConnections} keeps for one server. */
-interface Tracking {
-  /** Open connections (raw TCP sockets) accepted since tracking began. */
-  readonly sockets: Set<Socket>;
-  /** HTTP responses in flight (request seen, response not finished). */
-  readonly responses: Set<ServerResponse>;
-  readonly dispose: () => void;
-}
-
-const tracked = new WeakMap<Server, Tracking>();
+/** The listener {@link trackConnections} added to each server, to remove on dispose. */
+const trackers = new WeakMap<Server, () => void>();
 
 /**
  * Checks that `server` is a `net.Server` (which `http`, `https`, `tls` and `http2` servers are).
@@ -24,25 +16,36 @@ const tracked = new WeakMap<Server, Tracking>();
  */
 export function assertServer(server: unknown): asserts server is Server {
   if (!(server instanceof Server)) {
-    throw new InvalidOptionError('server', 'server must be a net.Server (net, http, https, tls)');
+    throw new InvalidOptionError(
+      'server',
+      'server must be a net.Server (net, http, https, tls, http2)',
+    );
   }
 }
 
 /**
- * Keeps track of a server's connections and in-flight HTTP responses, so that
- * {@link closeServer} can end them precisely: idle keep-alive connections at once, busy ones
- * right after their response, the rest (upgraded sockets, raw `net` connections) at the
- * deadline. Call it right after creating the server, before `listen()`. Optional: without it
- * `closeServer` finds a server's open connections through Node's list of active handles (it
- * sees every referenced socket the server accepted), and HTTP servers' own connection list.
- * Calling it twice is harmless. Returns a function that stops tracking.
+ * Makes sure {@link closeServer} knows every connection and HTTP/2 session of `server` from now
+ * on. Mostly optional: once portwarden is loaded it follows every server's connections, HTTP/1
+ * requests and HTTP/2 sessions through Node's diagnostics channels (`net.server.socket`,
+ * `http.server.request.start`), with or without this call. It matters for a plain-text HTTP/2
+ * server (`http2.createServer`): without it, the session of the server's very first connection
+ * is found only once it opens a stream, so a first client that stays connected without a request
+ * keeps `closeServer` waiting until its timeout. It also follows the server's `'connection'`
+ * events, which keeps working should a Node version stop publishing those channels. Call it
+ * right after creating the server, before `listen()`. {@link handleShutdownSignals} follows its
+ * server's HTTP/2 sessions the same way. Calling it twice is harmless. Returns a function that
+ * stops following new connections (sessions stay followed: that only observes).
+ *
+ * Connections a server accepted before portwarden was loaded (a dynamic `import()` at shutdown)
+ * are found only through Node's list of active handles, which misses unreferenced sockets: load
+ * portwarden before the server starts.
  *
  * @example
  * ```ts
- * import {createServer} from 'node:net';
+ * import {createServer} from 'node:http2';
  * import {trackConnections, closeServer} from 'portwarden';
  *
- * const server = createServer(onConnection);
+ * const server = createServer(onRequest);
  * trackConnections(server);
  * server.listen(4000);
  * // later
@@ -51,76 +54,43 @@ export function assertServer(server: unknown): asserts server is Server {
  */
 export function trackConnections(server: ServerLike): () => void {
   assertServer(server);
-  const existing = tracked.get(server);
-  if (existing) return existing.dispose;
-  const sockets = new Set<Socket>();
-  const responses = new Set<ServerResponse>();
-  const onConnection = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const onRequest = (_request: IncomingMessage, response: ServerResponse) => {
-    responses.add(response);
-    const done = () => responses.delete(response);
-    response.once('finish', done);
-    response.once('close', done);
-  };
+  followSessions(server);
+  const existing = trackers.get(server);
+  if (existing) return existing;
+  const record = recordOf(server);
+  const onConnection = (socket: Socket) => addSocket(record, socket);
   server.on('connection', onConnection);
-  server.on('request', onRequest);
   const dispose = () => {
     server.off('connection', onConnection);
-    server.off('request', onRequest);
-    tracked.delete(server);
+    if (trackers.get(server) === dispose) trackers.delete(server);
   };
-  tracked.set(server, { sockets, responses, dispose });
+  trackers.set(server, dispose);
   return dispose;
 }
 
 /**
- * Every open connection of `server` that can be found: the tracked ones (see
- * {@link trackConnections}) and, where Node offers `process._getActiveHandles`, every referenced
- * socket whose `server` is this server (also upgraded ones, which HTTP servers stop counting).
+ * Every open connection of `server` that can be found: the TCP connections it accepted (see
+ * {@link recordOf}), the sockets its HTTP/1 requests came on (TLS sockets for `https`), and,
+ * where Node offers `process._getActiveHandles`, every referenced socket whose `server` is this
+ * server — the fallback for connections accepted before portwarden was loaded.
  *
  * @example
  * ```ts
- * openConnections(server).size; // 3
+ * for (const socket of openConnections(server)) socket.destroy();
  * ```
  */
 export function openConnections(server: Server): Set<Socket> {
-  const sockets = new Set<Socket>(tracked.get(server)?.sockets ?? []);
+  const record = recordOf(server);
+  const sockets = new Set<Socket>([...record.sockets, ...record.exchanges.keys()]);
   const activeHandles = (process as unknown as { _getActiveHandles?: () => unknown[] })
     ._getActiveHandles;
   if (typeof activeHandles === 'function') {
     for (const handle of activeHandles.call(process)) {
       if (!(handle instanceof Socket)) continue;
       const owner = handle as Socket & { server?: unknown; _server?: unknown };
-      if ((owner.server === server || owner._server === server) && !owner.destroyed) {
-        sockets.add(owner);
-      }
+      if (owner.server === server || owner._server === server) sockets.add(owner);
     }
   }
+  for (const socket of sockets) if (socket.destroyed) sockets.delete(socket);
   return sockets;
-}
-
-/**
- * HTTP responses in flight on `server`: the tracked ones, plus the response each open socket is
- * serving now (`socket._httpMessage`, which Node sets while a response is assigned to a socket).
- *
- * @example
- * ```ts
- * for (const response of responsesInFlight(server, openConnections(server))) response.shouldKeepAlive = false;
- * ```
- */
-export function responsesInFlight(server: Server, sockets: Iterable<Socket>): Set<ServerResponse> {
-  const responses = new Set<ServerResponse>(tracked.get(server)?.responses ?? []);
-  for (const socket of sockets) {
-    const message = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
-    if (message && typeof message === 'object' && 'writableFinished' in message) {
-      responses.add(message as ServerResponse);
-    }
-  }
-  for (const response of responses) {
-    if (response.writableFinished) responses.delete(response);
-  }
-  return responses;
 }

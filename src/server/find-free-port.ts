@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import type { Context } from '../core/context.ts';
 import { probeTarget, probeTargetNow } from '../core/in-use.ts';
-import { PortUnavailableError } from '../errors.ts';
+import { InvalidOptionError, PortUnavailableError, ProbeFailedError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { throwIfAborted } from '../system/timing.ts';
 import type { Protocol } from '../types.ts';
@@ -38,7 +38,11 @@ function osAssignedPort(protocol: Protocol, host: string | undefined): Promise<n
       if (protocol === 'udp') {
         const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
         socket.once('error', (error) => {
-          socket.close();
+          try {
+            socket.close();
+          } catch {
+            // never bound: nothing to close
+          }
           reject(error);
         });
         socket.bind({ port: 0, address, exclusive: true }, () => {
@@ -55,10 +59,22 @@ function osAssignedPort(protocol: Protocol, host: string | undefined): Promise<n
         server.close(() => resolve(typeof info === 'object' && info ? info.port : 0));
       });
     });
-  return hosts.reduce<Promise<number>>(
-    (previous, address) => previous.catch(() => attempt(address)),
-    Promise.reject(new Error('no address tried')),
-  );
+  return hosts
+    .reduce<Promise<number>>(
+      (previous, address) => previous.catch(() => attempt(address)),
+      Promise.reject(new Error('no address tried')),
+    )
+    .catch((error: NodeJS.ErrnoException) => {
+      // Raw OS errors never surface: an address this machine lacks is the caller's mistake.
+      if (host !== undefined && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT')) {
+        throw new InvalidOptionError(
+          'host',
+          `${host} is not an address of this machine: a server could not listen there`,
+          { cause: error },
+        );
+      }
+      throw new ProbeFailedError(host ?? '::', 0, { cause: error });
+    });
 }
 
 /**

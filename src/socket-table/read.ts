@@ -5,6 +5,7 @@ import {
   PortwardenError,
   UnsupportedPlatformError,
 } from '../errors.ts';
+import { own } from '../input.ts';
 import { createLogger } from '../log.ts';
 import type { ToolContext } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
@@ -58,7 +59,8 @@ export interface SocketTable {
 /**
  * Reads the socket rows for the request with the forced adapter, or with the first adapter of the
  * list that works: a missing tool, a failing or hanging one, or unparseable output falls through
- * to the next, and the debug log says why. A forced adapter that cannot answer is
+ * to the next, and the debug log says why. Within a deadline, each adapter may use a fair share of
+ * the time left (a hanging tool cannot use it all). A forced adapter that cannot answer is
  * `ERR_ADAPTER_UNAVAILABLE`; nothing working is `ERR_NO_ADAPTER` (or `ERR_UNSUPPORTED_PLATFORM`
  * where the platform has no adapter of its own). Rows are those of the query's port.
  *
@@ -72,18 +74,28 @@ export async function readSocketTable(
   source: AdapterList,
   tools: ToolContext,
 ): Promise<SocketTable> {
-  const { query, forced } = request;
-  const adapters = request.unownedSockets
+  // Only the caller's own fields count: a polluted Object.prototype cannot change the question.
+  const query: SocketQuery = {
+    port: request.query.port,
+    protocol: own(request.query, 'protocol'),
+    includeRemote: own(request.query, 'includeRemote') === true,
+    withoutOwners: own(request.query, 'withoutOwners') === true,
+  };
+  const forced = own(request, 'forced');
+  const unownedSockets = own(request, 'unownedSockets') === true;
+  const asked: TableRequest = { query, forced, unownedSockets };
+  const adapters = unownedSockets
     ? source.adapters.filter((adapter) => adapter.listsHiddenSockets)
     : source.adapters;
   if (forced !== undefined) {
-    return readForced(forced, adapters, request, source, tools);
+    return readForced(forced, adapters, asked, source, tools);
   }
   if (adapters.length === 0) throw new UnsupportedPlatformError(source.name);
   const failures: Error[] = [];
-  for (const adapter of adapters) {
+  for (const [index, adapter] of adapters.entries()) {
     try {
-      return { rows: await readWith(adapter, query, tools), adapter };
+      const share = fairShare(tools, adapters.length - index);
+      return { rows: await readWith(adapter, query, share), adapter };
     } catch (error) {
       if (error instanceof PortwardenError && error.code === 'ERR_ABORTED') throw error;
       debug('adapter %s skipped: %s', adapter.name, (error as Error).message);
@@ -104,6 +116,16 @@ export async function readSocketTable(
   throw new NoAdapterError(`No adapter could read the socket table on ${source.name}: ${summary}`, {
     cause,
   });
+}
+
+/**
+ * The tools one adapter of `left` still to try may use: the call's time left is shared, so a tool
+ * that hangs leaves the next adapters time to answer within the deadline.
+ */
+function fairShare(tools: ToolContext, left: number): ToolContext {
+  if (!Number.isFinite(tools.deadline) || left <= 1) return tools;
+  const now = performance.now();
+  return { ...tools, deadline: now + Math.max(0, tools.deadline - now) / left };
 }
 
 async function readForced(

@@ -7,19 +7,6 @@ const debug = createLogger('portwarden:run');
 const liveGroups = new Set<number>();
 
 /**
- * Whether tools run in their own process group here: on every POSIX system, not on Windows (which
- * has no process groups that a signal could reach; see {@link killToolProcesses}).
- *
- * @example
- * ```ts
- * spawn(file, args, {detached: usesProcessGroups()});
- * ```
- */
-export function usesProcessGroups(platform: NodeJS.Platform = process.platform): boolean {
-  return platform !== 'win32';
-}
-
-/**
  * Remembers that `child` leads a live process group, so that the group is SIGKILLed should the
  * host call `process.exit()` before the tool's call settles: a tool in its own group (and session)
  * no longer gets the terminal's Ctrl-C, so nothing else would stop it. Only a normal exit of the
@@ -33,16 +20,16 @@ export function usesProcessGroups(platform: NodeJS.Platform = process.platform):
  * ```
  */
 export function trackProcessGroup(child: ChildProcess): void {
-  if (!usesProcessGroups() || child.pid === undefined) return;
+  if (child.pid === undefined) return;
   if (liveGroups.size === 0) process.on('exit', killLiveGroups);
   liveGroups.add(child.pid);
 }
 
 /**
- * Ends everything a tool started: on POSIX, SIGKILL to its whole process group (`-pid`: the tool
+ * Ends everything a tool started: with a process group (POSIX), SIGKILL to the whole group (`-pid`: the tool
  * was spawned `detached`, so it leads a group of its own, and its children and grandchildren are in
  * it unless they left it themselves); `ESRCH` (nobody left) is fine, any other failure is logged
- * and swallowed. On Windows only the tool itself is terminated: there is no process group a
+ * and swallowed. Without one (Windows) only the tool itself is terminated: there is no process group a
  * signal could reach, and a tool's own children (rare for the tools portwarden runs) live on.
  * Safe to call more than once, before or after the tool exited: the kernel does not reuse a pid
  * while a process group of that number has members, so `-pid` reaches only the tool's own
@@ -51,13 +38,13 @@ export function trackProcessGroup(child: ChildProcess): void {
  *
  * @example
  * ```ts
- * killToolProcesses(child); // on timeout, abort, output cap, or after the call settled
+ * killToolProcesses(child, true); // on timeout, abort, output cap, or after the call settled
  * ```
  */
-export function killToolProcesses(child: ChildProcess): void {
+export function killToolProcesses(child: ChildProcess, processGroup: boolean): void {
   const pid = child.pid;
   if (pid === undefined) return;
-  if (!usesProcessGroups()) {
+  if (!processGroup) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     return;
   }

@@ -34,6 +34,7 @@ export interface CheckedRunOptions {
   readonly signal: AbortSignal | undefined;
   readonly env: NodeJS.ProcessEnv;
   readonly maxOutput: number;
+  readonly processGroup: boolean;
 }
 
 /**
@@ -76,12 +77,17 @@ export function readRunOptions(options: unknown): CheckedRunOptions | InvalidOpt
   if (typeof env !== 'object' || env === null) {
     return new InvalidOptionError('env', 'env must be an object');
   }
+  const processGroup = own(options, 'processGroup') ?? true;
+  if (typeof processGroup !== 'boolean') {
+    return new InvalidOptionError('processGroup', 'processGroup must be true or false');
+  }
   return {
     timeout,
     timer: Math.min(timeout, MAX_TIMER_DELAY),
     signal,
     env: env as NodeJS.ProcessEnv,
     maxOutput,
+    processGroup,
   };
 }
 

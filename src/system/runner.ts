@@ -7,7 +7,7 @@ import {
 } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { OutputBuffer } from './output-buffer.ts';
-import { killToolProcesses, trackProcessGroup, usesProcessGroups } from './process-group.ts';
+import { killToolProcesses, trackProcessGroup } from './process-group.ts';
 import { type CheckedRunOptions, readRunOptions } from './run-options.ts';
 import { toSpawnError } from './spawn-errors.ts';
 
@@ -67,6 +67,13 @@ export interface RunOptions {
    * and {@link CommandOutputTooLargeError} is thrown. Default {@link DEFAULT_MAX_OUTPUT}.
    */
   readonly maxOutput?: number;
+  /**
+   * Run the command in a process group of its own, killed as a whole on timeout, abort, output
+   * cap and settlement (POSIX). The platform profile says where that exists: Windows has no
+   * process groups a signal could reach, and passes `false` (then only the tool is killed).
+   * @default true
+   */
+  readonly processGroup?: boolean;
 }
 
 /**
@@ -146,7 +153,7 @@ function runTool(
   options: CheckedRunOptions,
   done: Settle,
 ): void {
-  const { timeout, timer, signal, env, maxOutput } = options;
+  const { timeout, timer, signal, env, maxOutput, processGroup } = options;
   const started = performance.now();
   const stdout = new OutputBuffer(maxOutput);
   const stderr = new OutputBuffer(maxOutput);
@@ -166,7 +173,7 @@ function runTool(
     if (child) {
       child.stdout?.destroy();
       child.stderr?.destroy();
-      killToolProcesses(child);
+      killToolProcesses(child, processGroup);
       child.unref();
     }
     const ms = Math.round(performance.now() - started);
@@ -202,7 +209,7 @@ function runTool(
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
       windowsHide: true,
-      detached: usesProcessGroups(),
+      detached: processGroup,
     });
   } catch (error) {
     settle(toSpawnError(file, error));
@@ -234,7 +241,7 @@ function runTool(
     stream.on('data', collect(into));
     stream.on('close', onStreamClose);
   }
-  trackProcessGroup(child);
+  if (processGroup) trackProcessGroup(child);
   signal?.addEventListener('abort', onAbort, { once: true });
   deadline = setTimeout(() => {
     // A tool that exited in time is not late because a grandchild holds its pipes.

@@ -25,6 +25,8 @@ export interface ToolContext {
   readonly deadline: number;
   /** The caller's AbortSignal. */
   readonly signal?: AbortSignal | undefined;
+  /** Whether tools run in a process group of their own (the platform says; Windows: no). */
+  readonly processGroups?: boolean | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function toolRunOptions(tools: ToolContext, extraEnv?: NodeJS.ProcessEnv)
   return {
     timeout: Math.max(0, Math.min(tools.toolTimeout, left)),
     env: extraEnv ? { ...tools.env, ...extraEnv } : tools.env,
+    processGroup: tools.processGroups !== false,
     ...(tools.signal ? { signal: tools.signal } : {}),
   };
 }

@@ -28,6 +28,7 @@ import {
 } from '../../src/errors.ts';
 import { PLATFORMS } from '../../src/platform/profiles.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/runner.ts';
+import { onPath } from '../helpers/tools.ts';
 
 /** The platforms whose profile lists `adapter`. */
 function platformsListing(adapter: unknown): string[] {
@@ -36,11 +37,12 @@ function platformsListing(adapter: unknown): string[] {
     .map(([name]) => name);
 }
 
-/** pid-port is run live only where it has a tool (ss or lsof) and can be loaded. */
+/** pid-port is run live only where it can be loaded and has a tool: ss or lsof (Linux), lsof. */
 const pidPortLive = await import('pid-port').then(
   () => process.platform === 'linux' || process.platform === 'darwin',
   () => false,
 );
+const pidPortTool = onPath('ss') ?? onPath('lsof');
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -433,7 +435,9 @@ describe('pid-port adapter (last resort)', () => {
     for (const server of servers) server.close();
   });
   test('live: finds this process listening on 127.0.0.1, and nothing on a free port', {
-    skip: pidPortLive ? false : 'pid-port cannot be loaded, or no ss/lsof platform',
+    skip: !pidPortLive
+      ? 'pid-port cannot be loaded, or no ss/lsof platform'
+      : !pidPortTool && 'needs ss or lsof (pid-port runs them)',
   }, async () => {
     const server = createServer();
     servers.push(server);

@@ -5,17 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 // The live suites run on every OS; see the guards (test/helpers/live.ts) for what each OS
@@ -24,11 +16,11 @@ import {
   AS_NOBODY,
   canListen,
   canSwitchUser,
+  checkoutForNobody,
   collect,
   getTestPort,
   type Holder,
   hasPython,
-  nobodyCanRead,
   REPO_ROOT,
   type ScriptResult,
   startHolder,
@@ -583,38 +575,12 @@ describe('colour', EVERY_OS, () => {
 describe("another user's process (the CLI runs as nobody)", {
   skip: (process.platform !== 'linux' || !canSwitchUser) && 'needs root and setpriv on Linux',
 }, () => {
-  let root: string;
-
-  /** The checkout when nobody can read the build and its dependencies, else a readable copy. */
-  before(() => {
-    const needed = [
-      MAIN,
-      join(REPO_ROOT, 'package.json'),
-      join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
-      join(REPO_ROOT, 'node_modules', 'ms', 'package.json'),
-    ];
-    if (nobodyCanRead(needed)) {
-      root = REPO_ROOT;
-      return;
-    }
-    root = mkdtempSync(join(tmpdir(), 'pw-cli-nobody-'));
-    chmodSync(root, 0o755);
-    cpSync(join(REPO_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
-    cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
-    mkdirSync(join(root, 'node_modules'));
-    for (const dependency of ['debug', 'ms']) {
-      cpSync(join(REPO_ROOT, 'node_modules', dependency), join(root, 'node_modules', dependency), {
-        recursive: true,
-      });
-    }
-    spawnSync('chmod', ['-R', 'a+rX', root]);
-  });
-
   function asNobody(args: readonly string[]): Promise<ScriptResult> {
+    const { root, node, tmp } = checkoutForNobody();
     const child = spawn(
       'setpriv',
-      [...AS_NOBODY, process.execPath, join(root, 'dist', 'cli', 'main.js'), ...args],
-      { cwd: tmpdir(), env: cliEnv({ HOME: '/tmp' }), stdio: ['ignore', 'pipe', 'pipe'] },
+      [...AS_NOBODY, node, join(root, 'dist', 'cli', 'main.js'), ...args],
+      { cwd: tmp, env: cliEnv({ HOME: tmp, TMPDIR: tmp }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return collect(child);
   }
@@ -687,110 +653,4 @@ describe("another user's process (the CLI runs as nobody)", {
   });
 });
 
-describe('CLI building blocks (in process)', () => {
-  test('arguments: durations, signals, ports', async () => {
-    const { parseCommandLine } = await import('../../src/cli/args.ts');
-    const { parseDuration, parseSignal } = await import('../../src/cli/values.ts');
-    assert.equal(parseDuration('--grace', '500'), 500);
-    assert.equal(parseDuration('--grace', '2s'), 2000);
-    assert.equal(parseDuration('--grace', '1.5m'), 90_000);
-    assert.throws(() => parseDuration('--grace', '-1'), { code: 'ERR_CLI_USAGE' });
-    assert.throws(() => parseDuration('--grace', '1e3'), { code: 'ERR_CLI_USAGE' });
-    assert.equal(parseSignal('term'), 'SIGTERM');
-    assert.equal(parseSignal('SIGHUP'), 'SIGHUP');
-    assert.equal(parseSignal('9'), 'SIGKILL');
-    assert.throws(() => parseSignal('SIGNOPE'), { code: 'ERR_CLI_USAGE' });
-    const free = parseCommandLine(['free', '3000', '3000', '8080', '-g', '2s', '--filter', 'node']);
-    assert.equal(free.command, 'free');
-    assert.ok(free.command === 'free');
-    assert.deepEqual(free.ports, [3000, 8080]);
-    assert.equal(free.grace, 2000);
-    assert.deepEqual(free.filters, ['node']);
-    assert.deepEqual(parseCommandLine(['list', '1']), {
-      command: 'who',
-      ports: [1],
-      json: false,
-      quiet: false,
-      protocol: 'tcp',
-      adapter: undefined,
-    });
-  });
-
-  test('printable escapes control characters of other processes', async () => {
-    const { printable } = await import('../../src/cli/output.ts');
-    assert.equal(printable('python3 -c \nimport x'), 'python3 -c \\nimport x');
-    assert.equal(printable('evil\u001B[2J'), 'evil\\x1b[2J');
-    assert.equal(printable('node server.js'), 'node server.js');
-  });
-
-  test('exit statuses: the most serious wins', async () => {
-    const { ExitCode, exitCodeForError, worstExitCode } = await import(
-      '../../src/cli/exit-codes.ts'
-    );
-    assert.equal(worstExitCode([]), 0);
-    assert.equal(worstExitCode([ExitCode.OK, ExitCode.NOT_FREE]), 1);
-    assert.equal(worstExitCode([ExitCode.NOT_FREE, ExitCode.UNKNOWN, ExitCode.OK]), 3);
-    assert.equal(exitCodeForError({ code: 'ERR_INVALID_PORT' }), 2);
-    assert.equal(exitCodeForError({ code: 'ERR_NO_ADAPTER' }), 3);
-    assert.equal(exitCodeForError(new Error('boom')), 3);
-  });
-
-  test('colour rules', async () => {
-    const { shouldColor } = await import('../../src/cli/output.ts');
-    const tty = { isTTY: true, write: () => true };
-    const pipe = { write: () => true };
-    assert.equal(shouldColor(tty, {}, false), true);
-    assert.equal(shouldColor(tty, {}, true), false);
-    assert.equal(shouldColor(tty, { NO_COLOR: '1' }, false), false);
-    assert.equal(shouldColor(tty, { TERM: 'dumb' }, false), false);
-    assert.equal(shouldColor(pipe, {}, false), false);
-    assert.equal(shouldColor(pipe, { FORCE_COLOR: '1' }, false), true);
-    assert.equal(shouldColor(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' }, false), false);
-  });
-
-  test('status line: rewritten in place on a terminal, plain lines otherwise', async () => {
-    const { createStatusReporter } = await import('../../src/cli/status.ts');
-    const { createStyle } = await import('../../src/cli/output.ts');
-    const owner = { pid: 1234, name: 'node', commandLine: 'node server.js' } as never;
-    const events = [
-      { type: 'signal', pid: 1234, signal: 'SIGTERM', owner },
-      { type: 'waiting', elapsedMs: 500 },
-      { type: 'exited', pid: 1234, signal: 'SIGTERM', elapsedMs: 210 },
-      { type: 'skipped', pid: 1, reason: 'system' },
-    ] as const;
-    for (const live of [true, false]) {
-      let text = '';
-      const stream = {
-        isTTY: live,
-        columns: 80,
-        write: (chunk: string) => {
-          text += chunk;
-          return true;
-        },
-      };
-      const status = createStatusReporter(stream, {
-        live,
-        style: createStyle(false),
-        showPort: false,
-      });
-      for (const event of events) status.progress(3000, event);
-      status.finish();
-      if (live) {
-        assert.equal(
-          text,
-          'SIGTERM → 1234 node server.js …' +
-            '\r\u001B[JSIGTERM → 1234 node server.js … 0.50 s' +
-            '\r\u001B[JSIGTERM → 1234 node server.js … exited in 0.21 s\n' +
-            'skipped 1: is a system process, left alone\n',
-        );
-      } else {
-        assert.equal(
-          text,
-          'SIGTERM → 1234 node server.js …\n' +
-            'SIGTERM → 1234 node server.js … exited in 0.21 s\n' +
-            'skipped 1: is a system process, left alone\n',
-        );
-      }
-    }
-  });
-});
+// The CLI's building blocks, in process: test/cli/{args,values,output,status,exit-codes,help}.test.ts.

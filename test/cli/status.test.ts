@@ -1,14 +1,14 @@
 /**
- * The live status of `portwarden kill`/`free` (and `run`): exact bytes on a terminal and in a
- * pipe, driven in process with a fake stream, and the screen a person sees on a real
- * pseudo-terminal (util-linux `script`).
+ * src/cli/status.ts: the live status of `portwarden kill`/`free` (and `run`): exact bytes on a
+ * terminal and in a pipe, driven in process with a fake stream, and the screen a person sees on
+ * a real pseudo-terminal (util-linux `script`); the skip reasons in words.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createStyle } from '../../src/cli/output.ts';
-import { createStatusReporter } from '../../src/cli/status.ts';
+import { createStatusReporter, skipReasonText } from '../../src/cli/status.ts';
 import type { StopProgress } from '../../src/index.ts';
 import { collect, getTestPort, REPO_ROOT, startHolder, trackHolders } from '../helpers/holders.ts';
 import { screenRows } from '../helpers/terminal.ts';
@@ -124,6 +124,14 @@ describe('status reporter, in process', () => {
         'SIGTERM, SIGKILL → 11 node server-11.js … exited in 5.01 s\n',
     );
   });
+});
+
+test('skip reasons in words; an unknown reason is shown as it is', () => {
+  assert.equal(skipReasonText('system'), 'is a system process, left alone');
+  assert.equal(skipReasonText('dry-run'), 'dry run');
+  assert.match(skipReasonText('hidden'), /another user/);
+  assert.match(skipReasonText('filtered'), /--filter/);
+  assert.equal(skipReasonText('something-new' as never), 'something-new');
 });
 
 const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;

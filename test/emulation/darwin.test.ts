@@ -86,7 +86,11 @@ describe('darwin emulation: lsof', () => {
       '-sTCP:LISTEN',
     ]);
     assert.deepEqual(replay.argsOf('lsof'), [lsofArgs]);
-    assert.deepEqual(replay.argsOf('ps'), [darwinPsArguments([first.pid])]);
+    assert.deepEqual(
+      replay.argsOf('ps').filter((args) => !args.includes('-A')),
+      [darwinPsArguments([first.pid])],
+      'one ps for the owner; `ps -A` is the table the manager detectors read',
+    );
 
     const report = await mac.killProcessOnPort(port, { gracePeriod: 5000 });
     assert.deepEqual(report.killed, [first.pid]);

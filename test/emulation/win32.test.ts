@@ -12,7 +12,6 @@ import { describe, test } from 'node:test';
 import { killSettings } from '../../src/api/stop.ts';
 import { createContext } from '../../src/core/context.ts';
 import { planStop } from '../../src/core/stop/plan.ts';
-import { interpretTaskkill, taskkillArguments } from '../../src/parsers/taskkill.ts';
 import { platformProfile } from '../../src/platform/profiles.ts';
 import { windowsStrategy } from '../../src/process/windows-stop.ts';
 import type { PortOwner } from '../../src/types.ts';
@@ -106,70 +105,7 @@ describe('win32 strategy', () => {
     assert.equal(platformProfile('win32').stop.name, 'taskkill');
     assert.deepEqual(platformProfile('win32').systemPids, [0, 4]);
   });
-
-  test('taskkill arguments are fixed arrays', () => {
-    assert.deepEqual(taskkillArguments(1234), ['/PID', '1234']);
-    assert.deepEqual(taskkillArguments(1234, { force: true }), ['/PID', '1234', '/F']);
-    assert.deepEqual(taskkillArguments(1234, { force: true, tree: true }), [
-      '/PID',
-      '1234',
-      '/F',
-      '/T',
-    ]);
-    assert.throws(() => taskkillArguments(0), RangeError);
-    assert.throws(() => taskkillArguments(Number.NaN), RangeError);
-  });
-
-  test('taskkill verdicts: the exit status and the text decide, never "success" on failure', () => {
-    const run = (exitCode: number | null, stderr: string, stdout = '', force = false) =>
-      interpretTaskkill(1234, { force }, { exitCode, stdout, stderr });
-    assert.deepEqual(run(0, '', 'SUCCESS: Sent termination signal to the process with PID 1234.'), {
-      kind: 'sent',
-    });
-    // exit 0 decides in any language.
-    assert.deepEqual(run(0, '', 'ERFOLGREICH: Der Prozess mit der PID 1234 wurde beendet.'), {
-      kind: 'sent',
-    });
-    assert.deepEqual(run(128, 'ERROR: The process "1234" not found.'), { kind: 'gone' });
-    const denied = run(
-      1,
-      'ERROR: The process with PID 1234 could not be terminated.\r\nReason: Access is denied.',
-    );
-    assert.equal(denied.kind === 'failed' && denied.code, 'EPERM');
-    const german = run(
-      1,
-      'FEHLER: Der Prozess mit der PID 1234 konnte nicht beendet werden.\r\nUrsache: Zugriff verweigert',
-      '',
-      true,
-    );
-    assert.equal(german.kind === 'failed' && german.code, 'EPERM');
-    const consoleOnly =
-      'ERROR: The process with PID 1234 could not be terminated.\r\nReason: This process can only be terminated forcefully (with /F option).';
-    assert.equal(run(1, consoleOnly).kind, 'refused');
-    // With /F already given, the same text is a plain failure.
-    const forced = run(1, consoleOnly, '', true);
-    assert.equal(forced.kind === 'failed' && forced.code, 'ERR_TASKKILL_FAILED');
-    const critical = run(
-      1,
-      'ERROR: The process with PID 1234 could not be terminated.\r\nReason: This is critical system process. Taskkill cannot end this process.',
-      '',
-      true,
-    );
-    assert.equal(critical.kind === 'failed' && critical.code, 'ERR_TASKKILL_FAILED');
-    assert.match(critical.kind === 'failed' ? critical.message : '', /critical system process/);
-    assert.equal(run(255, '').kind, 'failed');
-    assert.equal(run(null, '').kind, 'failed');
-    // /T: the process itself terminated (stdout), a process of its tree was denied (stderr).
-    assert.deepEqual(
-      run(
-        1,
-        'ERROR: The process with PID 5684 (child process of PID 1234) could not be terminated.\r\nReason: Access is denied.',
-        'SUCCESS: The process with PID 1234 (child process of PID 900) has been terminated.',
-        true,
-      ),
-      { kind: 'sent' },
-    );
-  });
+  // taskkill's arguments and verdicts: test/parsers/taskkill.test.ts.
 });
 
 describe('win32 emulation: PowerShell', () => {
@@ -360,6 +296,9 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
         ['powershell.exe', '-NoProfile'],
         ['pwsh.exe', '-NoProfile'],
         ['tasklist', '/FO'],
+        // The manager facts: hosted services, and http.sys's queues for pid 4 (no netsh here).
+        ['tasklist', '/svc'],
+        ['netsh', 'http'],
       ],
     );
     assert.deepEqual(replay.argsOf('tasklist')[0], ['/FO', 'CSV', '/NH']);
@@ -412,6 +351,9 @@ describe('win32 emulation: PowerShell missing → netstat -ano (en-US)', () => {
       startTime: null,
       adapter: 'netstat',
       manager: null,
+      ppid: null,
+      inode: null,
+      reason: null,
     });
     const settings = killSettings(3000, {});
     const plan = await planStop(
@@ -462,8 +404,8 @@ describe('win32 emulation: German Windows', () => {
     );
     assert.deepEqual(
       replay.calls.map((call) => call.file),
-      ['powershell.exe', 'netstat', 'powershell.exe'],
-      'socket script (exit 3: no NetTCPIP), netstat -ano, then the CIM script for names',
+      ['powershell.exe', 'netstat', 'powershell.exe', 'tasklist'],
+      'socket script (exit 3: no NetTCPIP), netstat -ano, the CIM script for names, tasklist /svc',
     );
 
     const report = await win.killProcessOnPort(port);

@@ -7,10 +7,10 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './holders.ts';
+import { makeTempDir } from './temp.ts';
 
 /** The host script the child-process tests run (see its module comment). */
 export const RUNNER_CHILD = join(REPO_ROOT, 'test', 'helpers', 'runner-child.ts');
@@ -63,7 +63,7 @@ export interface Toolbox {
  * ```
  */
 export function createToolbox(): Toolbox {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-runner-'));
+  const dir = makeTempDir('pw-runner-');
   const pids = new Set<number>();
   const children = new Set<ChildProcess>();
   const track = (pid: number) => {

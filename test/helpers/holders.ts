@@ -6,12 +6,26 @@
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir, TEST_TMPDIR } from './temp.ts';
 
 /** The repository root (where package.json is). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,6 +72,8 @@ export interface HolderOptions {
   readonly protocol?: 'tcp' | 'udp';
   /** With host `'::'`: an IPv6-only listener (no dual stack). Default `false`. */
   readonly ipv6Only?: boolean;
+  /** The node binary that runs the holder (another Node version). Default: this process's. */
+  readonly node?: string;
 }
 
 /** A started process (a holder, a client) and how to get rid of it. */
@@ -119,8 +135,39 @@ export function listen(port: number, host = '127.0.0.1', ipv6Only = false): Prom
   });
 }
 
+/**
+ * Node source that ends the process when its stdin pipe closes: start the process with
+ * {@link HOLDER_STDIO} and it dies with the test process that started it, however that one ends
+ * (a failed test, a SIGKILL), and so never holds a port or an output pipe past it.
+ *
+ * @example
+ * ```ts
+ * spawn(process.execPath, ['-e', `${NODE_LIFELINE} require('net').createServer().listen(port)`], {stdio: HOLDER_STDIO});
+ * ```
+ */
+export const NODE_LIFELINE = "process.stdin.on('end', () => process.exit(0)).resume();";
+
+/**
+ * Python lines that end the process when its stdin pipe closes (see {@link NODE_LIFELINE}). A
+ * process made by `os.fork()` has no such thread: run the lines again in the child.
+ *
+ * @example
+ * ```ts
+ * spawn('python3', ['-c', [...PYTHON_LIFELINE, 'import time', 'time.sleep(600)'].join('\n')], {stdio: HOLDER_STDIO});
+ * ```
+ */
+export const PYTHON_LIFELINE: readonly string[] = [
+  'import os as _os, sys as _sys, threading as _threading',
+  '_threading.Thread(target=lambda: (_sys.stdin.buffer.read(), _os._exit(0)), daemon=True).start()',
+];
+
+/** stdio of a holder: its stdin is the lifeline pipe, stdout and stderr are read by the test. */
+export const HOLDER_STDIO: ['pipe', 'pipe', 'pipe'] = ['pipe', 'pipe', 'pipe'];
+
 const HOLDER_SOURCE = `
 import { fork } from 'node:child_process';
+// Forked children share this stdin pipe: every one of them ends when the test process does.
+${NODE_LIFELINE}
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 const config = JSON.parse(process.argv[2]);
@@ -171,11 +218,13 @@ if (config.role === 'child') {
 
 let holderScript: string | undefined;
 
-/** Writes the holder program once into a world-readable temp folder; returns its path. */
+/**
+ * Writes the holder program once into a world-readable temp folder (removed when this process
+ * exits); returns its path.
+ */
 function holderScriptPath(): string {
   if (holderScript && existsSync(holderScript)) return holderScript;
-  const dir = mkdtempSync(join(tmpdir(), 'pw-holder-'));
-  chmodSync(dir, 0o755);
+  const dir = makeTempDir('pw-holder-', 0o755);
   holderScript = join(dir, 'holder.mjs');
   writeFileSync(holderScript, HOLDER_SOURCE, { mode: 0o644 });
   return holderScript;
@@ -366,9 +415,13 @@ export async function startHolder(options: HolderOptions): Promise<Holder> {
     protocol: options.protocol ?? 'tcp',
     ipv6Only: options.ipv6Only ?? false,
   };
-  const child = spawn(process.execPath, [holderScriptPath(), JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    options.node ?? process.execPath,
+    [holderScriptPath(), JSON.stringify(config)],
+    {
+      stdio: HOLDER_STDIO,
+    },
+  );
   const line = await waitForLine(child, /"ready":true/);
   const { children } = JSON.parse(line) as { children: number[] };
   return makeHolder(child, [child.pid as number, ...children]);
@@ -393,10 +446,11 @@ export async function startPythonHolder(options: { port: number; host?: string }
     `s = socket.socket(socket.${host.includes(':') ? 'AF_INET6' : 'AF_INET'}, socket.SOCK_STREAM)`,
     `s.bind((${JSON.stringify(host)}, ${options.port}))`,
     's.listen(8)',
+    ...PYTHON_LIFELINE,
     "print('ready', flush=True)",
     'time.sleep(600)',
   ].join('\n');
-  const child = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', ['-c', source], { stdio: HOLDER_STDIO });
   await waitForLine(child, /^ready/);
   return makeHolder(child, [child.pid as number]);
 }
@@ -411,8 +465,8 @@ export async function startPythonHolder(options: { port: number; host?: string }
  * ```
  */
 export async function startClient(options: { port: number; host?: string }): Promise<Holder> {
-  const source = `const s = require('net').connect(${options.port}, ${JSON.stringify(options.host ?? '127.0.0.1')}, () => console.log('ready')); s.on('error', () => {}); setInterval(() => {}, 1e6);`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const source = `${NODE_LIFELINE} const s = require('net').connect(${options.port}, ${JSON.stringify(options.host ?? '127.0.0.1')}, () => console.log('ready')); s.on('error', () => {}); setInterval(() => {}, 1e6);`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: HOLDER_STDIO });
   await waitForLine(child, /^ready/);
   return makeHolder(child, [child.pid as number]);
 }
@@ -466,43 +520,111 @@ export function nobodyCanRead(paths: readonly string[]): boolean {
       'for (const p of process.argv.slice(1)) require("fs").accessSync(p, require("fs").constants.R_OK)',
       ...paths,
     ],
-    { cwd: tmpdir() },
+    { cwd: '/' },
   );
   return probe.status === 0;
 }
 
-let nobodyRoot: string | undefined;
+/**
+ * Links (or, when it cannot be linked or is not world-readable, copies readable) `source` to
+ * `target`, folders recursively; names for which `skip` is true are left out.
+ */
+function linkTree(source: string, target: string, skip: (name: string) => boolean = () => false) {
+  const stat = lstatSync(source);
+  if (stat.isSymbolicLink()) {
+    symlinkSync(readlinkSync(source), target);
+  } else if (stat.isDirectory()) {
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    for (const name of readdirSync(source)) {
+      if (!skip(name)) linkTree(join(source, name), join(target, name));
+    }
+  } else {
+    // A hard link shares the file's mode: only a world-readable file can be linked.
+    if ((stat.mode & 0o004) !== 0) {
+      try {
+        linkSync(source, target);
+        return;
+      } catch {}
+    }
+    copyFileSync(source, target);
+    chmodSync(target, (stat.mode & 0o111) !== 0 ? 0o755 : 0o644);
+  }
+}
+
+/** A checkout that the `nobody` user can read, and a node binary that it can run. */
+export interface NobodyCheckout {
+  /** Holds src/, dist/, package.json, tsconfig.json and node_modules/ (without the dev tools). */
+  readonly root: string;
+  /** The node binary to run (the running one, linked where nobody can reach it). */
+  readonly node: string;
+  /** A folder nobody may write to (its TMPDIR and HOME: tsx's cache goes there). */
+  readonly tmp: string;
+}
+
+let nobodyCheckout: NobodyCheckout | undefined;
 
 /**
- * A folder with the sources and `node_modules` that the `nobody` user can read: the checkout
- * itself when nobody can read it, else a world-readable copy (the checkout may sit under a
- * private home folder).
+ * The checkout and node binary as the `nobody` user can reach them: this checkout when nobody can
+ * read it, else one hard-linked view of it (no copy where the files are world-readable and on one
+ * file system) made once per test run under the run's folder, which scripts/run-tests.mjs
+ * removes, or once per test process and removed at its exit. Needs {@link canSwitchUser}.
+ *
+ * @example
+ * ```ts
+ * const {root, node} = checkoutForNobody();
+ * ```
  */
-function rootReadableByNobody(): string {
-  if (nobodyRoot) return nobodyRoot;
+export function checkoutForNobody(): NobodyCheckout {
+  if (nobodyCheckout) return nobodyCheckout;
   const needed = [
     SRC_INDEX,
+    join(REPO_ROOT, 'package.json'),
     join(REPO_ROOT, 'node_modules', 'tsx', 'package.json'),
     join(REPO_ROOT, 'node_modules', 'debug', 'package.json'),
+    join(REPO_ROOT, 'node_modules', 'ms', 'package.json'),
   ];
+  // Probed with the running node binary itself: it fails too when nobody cannot run that.
   if (nobodyCanRead(needed)) {
-    nobodyRoot = REPO_ROOT;
-    return nobodyRoot;
+    const tmp = makeTempDir('pw-nobody-tmp-', 0o1777);
+    nobodyCheckout = { root: REPO_ROOT, node: process.execPath, tmp };
+    return nobodyCheckout;
   }
-  const copy = mkdtempSync(join(tmpdir(), 'pw-nobody-'));
-  chmodSync(copy, 0o755);
-  for (const entry of ['src', 'package.json', 'tsconfig.json']) {
-    cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
+  const shared = process.env.PORTWARDEN_TEST_TMPDIR
+    ? join(TEST_TMPDIR, 'pw-nobody-checkout')
+    : undefined;
+  let root = shared && existsSync(shared) ? shared : undefined;
+  if (!root) {
+    const dir = makeTempDir('pw-nobody-', 0o755);
+    for (const entry of ['src', 'dist', 'package.json', 'tsconfig.json']) {
+      if (existsSync(join(REPO_ROOT, entry))) linkTree(join(REPO_ROOT, entry), join(dir, entry));
+    }
+    const devTools = new Set(['typescript', '@typescript', '@biomejs']);
+    linkTree(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), (name) =>
+      devTools.has(name),
+    );
+    mkdirSync(join(dir, 'bin'));
+    chmodSync(join(dir, 'bin'), 0o755);
+    linkTree(process.execPath, join(dir, 'bin', basename(process.execPath)));
+    mkdirSync(join(dir, 'tmp'));
+    chmodSync(join(dir, 'tmp'), 0o1777);
+    root = dir;
+    // Complete before it is visible: another test file of the run may be making its own.
+    if (shared) {
+      try {
+        renameSync(dir, shared);
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      root = shared;
+    }
   }
-  const skip = new Set(['typescript', '@typescript', '@biomejs']);
-  cpSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'), {
-    recursive: true,
-    filter: (source) =>
-      !skip.has(source.slice(join(REPO_ROOT, 'node_modules').length + 1).split('/')[0] ?? ''),
-  });
-  spawnSync('chmod', ['-R', 'a+rX', copy]);
-  nobodyRoot = copy;
-  return nobodyRoot;
+  nobodyCheckout = {
+    root,
+    node: join(root, 'bin', basename(process.execPath)),
+    tmp: join(root, 'tmp'),
+  };
+  return nobodyCheckout;
 }
 
 /**
@@ -521,7 +643,7 @@ export function runAsNobody(
   env: Record<string, string> = {},
   capabilities: readonly string[] = [],
 ): Promise<ScriptResult> {
-  const root = rootReadableByNobody();
+  const { root, node, tmp } = checkoutForNobody();
   const caps =
     capabilities.length > 0
       ? [
@@ -531,20 +653,17 @@ export function runAsNobody(
       : [];
   const child = spawn(
     'setpriv',
-    [
-      ...AS_NOBODY,
-      ...caps,
-      process.execPath,
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      source,
-    ],
+    [...AS_NOBODY, ...caps, node, '--import', 'tsx', '--input-type=module', '-e', source],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, PW_ENTRY: join(root, 'src', 'index.ts'), HOME: '/tmp' },
+      env: {
+        ...process.env,
+        ...env,
+        PW_ENTRY: join(root, 'src', 'index.ts'),
+        HOME: tmp,
+        TMPDIR: tmp,
+      },
     },
   );
   return collect(child);

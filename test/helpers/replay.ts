@@ -446,7 +446,10 @@ export function darwinPs(
   args: readonly string[],
   processes: readonly DarwinProcess[],
 ): ReplayAnswer {
-  const pids = (args[args.length - 1] ?? '').split(',').map(Number);
+  // `ps -A ...` (the manager facts): every emulated process; `ps ... -p 1,2`: those pids.
+  const pids = args.includes('-A')
+    ? processes.map((info) => info.pid)
+    : (args[args.length - 1] ?? '').split(',').map(Number);
   const template = lineWith(
     fixture('built/darwin/ps-ww-o-pid-ppid-uid-user-lstart-comm-args.txt').toString('utf8'),
     '45121 45100',
@@ -819,7 +822,16 @@ export function win32Tools(machine: Win32Machine): Record<string, ReplayTool> {
         stdout: win32Netstat(machine.locale, machine.listeners, machine.connections ?? [], machine),
       };
     },
-    tasklist: () => ({ stdout: win32Tasklist(machine.processes) }),
+    // `/svc`: image, pid, hosted services (BUILT in the layout of `tasklist /svc /FO CSV /NH`;
+    // none of the emulated processes hosts a service).
+    tasklist: (args) => ({
+      stdout: args.includes('/svc')
+        ? machine.processes
+            .filter((info) => isAlive(info))
+            .map((info) => `"${info.name}","${info.pid}","N/A"\r\n`)
+            .join('')
+        : win32Tasklist(machine.processes),
+    }),
     taskkill: taskkillTool(machine.taskkill, machine.locale, machine.tree),
   };
   if (machine.powershell !== 'missing') {

@@ -6,11 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import {
-  decodeConsoleOutput,
-  decodeWindowsConsole,
-  oemCodePageForLocale,
-} from '../../src/parsers/code-pages.ts';
+import { decodeConsoleOutput, decodeWindowsConsole } from '../../src/parsers/code-pages.ts';
 import { parseNetstatWindows } from '../../src/parsers/netstat-windows.ts';
 import type { SocketRow } from '../../src/types.ts';
 
@@ -219,44 +215,4 @@ describe('German output in CP850 (BUILT from the format facts, not recorded)', (
   });
 });
 
-describe('decoding', () => {
-  test('code pages 437, 850, 866, 936, 65001', () => {
-    assert.equal(
-      decodeWindowsConsole(Buffer.from([0x41, 0x42, 0x48, 0x99, 0x52, 0x45, 0x4e]), 850),
-      'ABHÖREN',
-    );
-    assert.equal(decodeWindowsConsole(Buffer.from([0x99, 0x9b, 0xe1]), 437), 'Ö¢ß');
-    assert.equal(decodeWindowsConsole(Buffer.from([0x9b, 0x9d, 0xb5]), 850), 'øØÁ');
-    // "Активные подключения" (Russian netstat title) in CP866.
-    const russian = Buffer.from([
-      0x80, 0xaa, 0xe2, 0xa8, 0xa2, 0xad, 0xeb, 0xa5, 0x20, 0xaf, 0xae, 0xa4, 0xaa, 0xab, 0xee,
-      0xe7, 0xa5, 0xad, 0xa8, 0xef,
-    ]);
-    assert.equal(decodeWindowsConsole(russian, 866), 'Активные подключения');
-    // "活动连接" (Chinese netstat title) in GBK.
-    assert.equal(
-      decodeWindowsConsole(Buffer.from([0xbb, 0xee, 0xb6, 0xaf, 0xc1, 0xac, 0xbd, 0xd3]), 936),
-      '活动连接',
-    );
-    assert.equal(decodeWindowsConsole(Buffer.from('Ö', 'utf8'), 65001), 'Ö');
-    // An unknown code page keeps ASCII intact.
-    assert.equal(
-      decodeWindowsConsole(Buffer.from('TCP 0.0.0.0:80\xff', 'latin1'), 12345),
-      'TCP 0.0.0.0:80ÿ',
-    );
-    // Valid UTF-8 wins; otherwise the code page is used.
-    assert.equal(decodeConsoleOutput(Buffer.from('活动连接', 'utf8'), 850), '活动连接');
-    assert.equal(decodeConsoleOutput(Buffer.from([0x99]), 850), 'Ö');
-  });
-
-  test('OEM code page of a locale', () => {
-    assert.equal(oemCodePageForLocale('en-US'), 437);
-    assert.equal(oemCodePageForLocale('de-DE'), 850);
-    assert.equal(oemCodePageForLocale('fr-FR'), 850);
-    assert.equal(oemCodePageForLocale('ru-RU'), 866);
-    assert.equal(oemCodePageForLocale('zh-CN'), 936);
-    assert.equal(oemCodePageForLocale('zh-Hant-TW'), 950);
-    assert.equal(oemCodePageForLocale('ja-JP'), 932);
-    assert.equal(oemCodePageForLocale('xx'), 850);
-  });
-});
+// Console decoding itself: test/parsers/code-pages.test.ts.

@@ -25,7 +25,7 @@ test('ss: Ubuntu 18.04 iproute2 4.15 `ss -tulpen` (users after the peer column, 
     remoteAddress: null,
     remotePort: null,
     state: 'LISTEN',
-    owners: [{ pid: 2840, name: 'dockerd' }],
+    owners: [{ pid: 2840, name: 'dockerd', fd: 214 }],
     inode: 138297,
     uid: 0, // ss prints uid only when it is not 0
   });
@@ -99,9 +99,9 @@ test('ss: this machine, iproute2 6.1 `ss -H -a -n -p -e -t -u` with our holders'
   assert.equal(shared?.localAddress, '0.0.0.0');
   assert.equal(shared?.inode, 9883);
   assert.deepEqual(shared?.owners, [
-    { pid: 4556, name: 'node' },
-    { pid: 4552, name: 'node' },
-    { pid: 4484, name: 'node' },
+    { pid: 4556, name: 'node', fd: 19 },
+    { pid: 4552, name: 'node', fd: 19 },
+    { pid: 4484, name: 'node', fd: 19 },
   ]);
 
   // 41001: the listener and the server side of the accepted connection, both node 4481.
@@ -218,10 +218,10 @@ test('ss: state words, scoped IPv6, several fds of one process, names with space
       'LISTEN',
     ],
   );
-  assert.deepEqual(rows[2]?.owners, [{ pid: 77, name: 'nginx: worker' }]);
+  assert.deepEqual(rows[2]?.owners, [{ pid: 77, name: 'nginx: worker', fd: 9 }]);
   assert.equal(rows[7]?.localAddress, 'fe80::1%eth0');
   assert.equal(rows[7]?.family, 'IPv6');
-  assert.deepEqual(rows[7]?.owners, [{ pid: 9, name: 'ntpd' }]); // one owner per process
+  assert.deepEqual(rows[7]?.owners, [{ pid: 9, name: 'ntpd', fd: 20 }]); // one owner per process
   assert.equal(rows[9]?.localAddress, '::ffff:127.0.0.1');
 });
 

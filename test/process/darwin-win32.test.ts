@@ -1,6 +1,6 @@
 /**
  * Process information on macOS (`ps`) and Windows (PowerShell `Get-CimInstance Win32_Process`,
- * `tasklist`), replayed. No real capture of these outputs is kept: the inputs in
+ * `tasklist`), replayed (the parsers' own tests: test/parsers/ps, win32-process, tasklist). No real capture of these outputs is kept: the inputs in
  * test/fixtures/built/ were BUILT from the documented layouts (see test/fixtures/SOURCES-other-os.md).
  */
 import assert from 'node:assert/strict';
@@ -8,9 +8,6 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createContext } from '../../src/core/context.ts';
 import { AbortError, CommandFailedError, CommandNotFoundError } from '../../src/errors.ts';
-import { parseDarwinPs } from '../../src/parsers/ps.ts';
-import { parseTasklistCsv, splitCsvLine } from '../../src/parsers/tasklist.ts';
-import { parseWin32ProcessJson } from '../../src/parsers/win32-process.ts';
 import {
   psProcessInfo as darwinProcessInfo,
   psArguments as darwinPsArguments,
@@ -44,39 +41,6 @@ function replay(
 
 describe('macOS ps', () => {
   const psOutput = built('darwin/ps-ww-o-pid-ppid-uid-user-lstart-comm-args.txt');
-
-  test('BUILT ps output: names from comm (argv[0] paths with spaces), args as command line, lstart as start time', () => {
-    const processes = parseDarwinPs(psOutput.toString('utf8'));
-    assert.equal(processes.length, 7);
-    const byPid = new Map(processes.map((info) => [info.pid, info]));
-    assert.deepEqual(byPid.get(45121), {
-      pid: 45121,
-      ppid: 45100,
-      uid: 501,
-      user: 'me',
-      startTime: 'Tue Jan  7 18:40:55 2025',
-      name: 'node',
-      commandLine: 'node server.js --port 3000',
-      argv: null,
-    });
-    const chrome = byPid.get(5120);
-    assert.equal(chrome?.name, 'Google Chrome Helper');
-    assert.ok(chrome?.commandLine?.startsWith('/Applications/Google Chrome.app/'));
-    assert.ok(
-      chrome?.commandLine?.endsWith(
-        ' --type=utility --utility-sub-type=network.mojom.NetworkService --lang=en-US',
-      ),
-    );
-    assert.equal(byPid.get(812)?.name, 'postgres');
-    assert.equal(byPid.get(402)?.name, 'mDNSResponder'); // `(mDNSResponder)`: arguments not readable
-    assert.equal(byPid.get(402)?.user, 'root');
-    assert.equal(byPid.get(77)?.name, 'zsh'); // login shell `-zsh`
-    assert.equal(byPid.get(1)?.name, 'launchd');
-    assert.equal(byPid.get(1)?.startTime, 'Mon Jan  6 09:10:41 2025');
-    // `x x` could be split after the first `x`; the shared column width says otherwise.
-    assert.equal(byPid.get(31337)?.name, 'x x');
-    assert.equal(byPid.get(31337)?.commandLine, 'x x --name=a  b');
-  });
 
   test('one ps call for all pids, fixed arguments, C locale; exit 1 (some gone) is normal', async () => {
     const runner = replay([{ stdout: psOutput, exitCode: 1 }]);
@@ -130,58 +94,6 @@ describe('macOS ps', () => {
 });
 
 describe('Windows Win32_Process and tasklist', () => {
-  test('BUILT PowerShell 5.1 array (/Date(ms)/) and pwsh 7 single object (ISO date)', () => {
-    const processes = parseWin32ProcessJson(
-      built('win32/cim-win32-process-ps51-array.json').toString('utf8'),
-    );
-    assert.deepEqual(processes, [
-      {
-        pid: 7316,
-        ppid: 5012,
-        name: 'node.exe',
-        commandLine: '"C:\\Program Files\\nodejs\\node.exe" server.js --port 3000',
-        argv: null,
-        uid: null,
-        user: null,
-        startTime: '2025-01-02T10:05:45.678Z',
-      },
-      {
-        pid: 4,
-        ppid: 0,
-        name: 'System',
-        commandLine: null,
-        argv: null,
-        uid: null,
-        user: null,
-        startTime: '2025-01-02T06:40:00.000Z',
-      },
-    ]);
-    const [python] = parseWin32ProcessJson(
-      built('win32/cim-win32-process-pwsh7-single.json').toString('utf8'),
-    );
-    assert.equal(python?.pid, 9300);
-    assert.equal(python?.commandLine, 'python -m http.server 8080');
-    assert.equal(python?.startTime, '2025-01-02T10:05:45.678Z'); // same instant, same token
-  });
-
-  test('BUILT tasklist CSV: quoted fields, doubled quotes, commas inside quotes', () => {
-    assert.deepEqual(splitCsvLine('"a ""b""","1,5",c'), ['a "b"', '1,5', 'c']);
-    const processes = parseTasklistCsv(built('win32/tasklist-fo-csv-nh.txt').toString('utf8'));
-    assert.deepEqual(
-      processes.map((info) => [info.pid, info.name]),
-      [
-        [0, 'System Idle Process'],
-        [4, 'System'],
-        [7316, 'node.exe'],
-        [8120, 'My "quoted", app.exe'],
-      ],
-    );
-    assert.deepEqual(
-      parseTasklistCsv('INFO: No tasks are running which match the specified criteria.\r\n'),
-      [],
-    );
-  });
-
   test('the script carries pids only as validated integers, and no double quotes', () => {
     const script = win32ProcessScript([4, 7316]);
     assert.ok(script.includes("-Filter 'ProcessId=4 OR ProcessId=7316'"));

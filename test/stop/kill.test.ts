@@ -16,9 +16,12 @@ import type { PortOwner } from '../../src/types.ts';
 import {
   collect,
   getTestPort,
+  HOLDER_STDIO,
   type HolderOptions,
   hasPython,
   listen,
+  NODE_LIFELINE,
+  PYTHON_LIFELINE,
   pidAlive,
   REPO_ROOT,
   SRC_INDEX,
@@ -50,6 +53,9 @@ function owner(pid: number | null, name = 'x'): PortOwner {
     startTime: '1',
     adapter: 'test',
     manager: null,
+    ppid: null,
+    inode: null,
+    reason: null,
   };
 }
 
@@ -142,8 +148,10 @@ describe('killProcessOnPort: escalation', POSIX_SIGNALS, () => {
     // The python parent forks a child that holds the port and never waits for it.
     const source = [
       'import os, socket, time',
+      ...PYTHON_LIFELINE,
       'pid = os.fork()',
       'if pid == 0:',
+      ...PYTHON_LIFELINE.map((line) => `    ${line}`),
       '    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)',
       `    s.bind(('127.0.0.1', ${port}))`,
       '    s.listen(8)',
@@ -152,7 +160,7 @@ describe('killProcessOnPort: escalation', POSIX_SIGNALS, () => {
       'else:',
       '    time.sleep(600)',
     ].join('\n');
-    const parent = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn('python3', ['-c', source], { stdio: HOLDER_STDIO });
     try {
       const line = await waitForLine(parent, /^ready \d+/);
       const childPid = Number(line.split(' ')[1]);
@@ -519,8 +527,8 @@ describe('killProcessOnPort: input, abort, progress', () => {
 
   test('UDP: a bound UDP socket is stopped with protocol udp', POSIX_SIGNALS, async () => {
     const port = await getTestPort();
-    const source = `const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
-    const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const source = `${NODE_LIFELINE} const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
+    const child = spawn(process.execPath, ['-e', source], { stdio: HOLDER_STDIO });
     await waitForLine(child, /^ready/);
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     try {

@@ -5,7 +5,8 @@ import type { PortOwner } from '../../types.ts';
 /**
  * Why a port cannot become free by stopping the owners that may be stopped: the calling process
  * or an ancestor holds it (`'self'`), an owner may not be stopped (`'unstoppable-owner'`: pid 1,
- * filtered out, a failed stop), or an owner cannot be seen (`'hidden-owner'`).
+ * filtered out, a failed stop), an owner cannot be seen (`'hidden-owner'`), or only connections
+ * whose local end is the port keep it taken (`'connection'`: their owners are left alone).
  *
  * @example
  * ```ts
@@ -13,15 +14,12 @@ import type { PortOwner } from '../../types.ts';
  * ```
  */
 export function blockingOutcome(blockers: readonly SkippedOwner[], failed: boolean): FreeOutcome {
-  if (blockers.some((entry) => entry.reason === 'self' || entry.reason === 'ancestor'))
-    return 'self';
-  if (
-    failed ||
-    blockers.some((entry) => entry.reason === 'system' || entry.reason === 'filtered')
-  ) {
-    return 'unstoppable-owner';
-  }
-  return 'hidden-owner';
+  const has = (...reasons: string[]) => blockers.some((entry) => reasons.includes(entry.reason));
+  if (has('self', 'ancestor')) return 'self';
+  if (failed || has('system', 'filtered')) return 'unstoppable-owner';
+  if (has('managed')) return 'managed';
+  if (has('hidden')) return 'hidden-owner';
+  return 'connection';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createLogger } from '../../log.ts';
-import type { StopOutcome, StopTarget } from '../../process/stop-strategy.ts';
+import type { StopOutcome, StopSettings, StopTarget } from '../../process/stop-strategy.ts';
 import type { StopFailure, StoppedProcess } from '../../reports.ts';
 import { every } from '../../system/timing.ts';
 import type { Context } from '../context.ts';
@@ -22,8 +22,47 @@ export interface StopResults {
   readonly processes: StoppedProcess[];
 }
 
+/** The stops under way in this process, by process (pid and start time). */
+const inFlight = new Map<string, Promise<StopOutcome>>();
+
 /**
- * Stops every target at once with the platform's strategy and gathers the outcomes. Emits
+ * Stops one process with the platform's strategy — once per process, however many calls in this
+ * process ask at the same time: a call that finds a stop of the same process under way waits for
+ * it instead of signalling again, and its report says the process was gone (stopped by the other
+ * call), never that it killed it. Should the other call be aborted, this one stops it itself.
+ */
+async function stopOnce(
+  target: StopTarget,
+  settings: StopSettings,
+  context: Context,
+): Promise<StopOutcome> {
+  const key = `${target.pid}:${target.startTime ?? '?'}`;
+  const running = inFlight.get(key);
+  if (running) {
+    try {
+      const outcome = await running;
+      if (outcome.kind !== 'stopped') return outcome;
+      return {
+        kind: 'gone',
+        pid: target.pid,
+        reason: 'stopped by a concurrent call in this process',
+      };
+    } catch {
+      debug('pid %d: the concurrent stop was aborted; stopping it here', target.pid);
+    }
+  }
+  const own = context.platform.stop.stop(target, settings);
+  inFlight.set(key, own);
+  try {
+    return await own;
+  } finally {
+    if (inFlight.get(key) === own) inFlight.delete(key);
+  }
+}
+
+/**
+ * Stops every target at once with the platform's strategy (each process once, see
+ * {@link stopOnce}) and gathers the outcomes. Emits
  * `{type: 'waiting'}` progress every 500 ms while processes are still being waited for. The
  * context's deadline bounds every wait. Rejects only with an AbortError (after every stop has
  * settled).
@@ -45,14 +84,18 @@ export async function executeStop(
   try {
     outcomes = await Promise.allSettled(
       targets.map((target) =>
-        context.platform.stop.stop(target, {
-          killSignal: settings.killSignal,
-          force: settings.force,
-          gracePeriod: settings.gracePeriod,
-          tree: settings.tree,
-          progress: settings.progress,
-          tools: context,
-        }),
+        stopOnce(
+          target,
+          {
+            killSignal: settings.killSignal,
+            force: settings.force,
+            gracePeriod: settings.gracePeriod,
+            tree: settings.tree,
+            progress: settings.progress,
+            tools: context,
+          },
+          context,
+        ),
       ),
     );
   } finally {

@@ -1,15 +1,17 @@
 import { createLogger } from '../../log.ts';
 import type { FreeOutcome, FreeReport, ProbeReport } from '../../reports.ts';
 import { every, pollUntil } from '../../system/timing.ts';
-import type { PortOwner } from '../../types.ts';
+import type { PortOwner, ProcessManager } from '../../types.ts';
 import type { Context } from '../context.ts';
-import { type ProbeTarget, probeTarget, probeTargetNow } from '../in-use.ts';
-import { inspect } from '../inspect.ts';
+import { type ProbeTarget, probeTargetNow } from '../in-use.ts';
+import { type Inspection, inspect } from '../inspect.ts';
 import { blockedSkips, blockingOutcome, socketKey } from './blocked.ts';
 import { countTimeWait } from './count-time-wait.ts';
 import { executeStop } from './execute.ts';
 import { planStop, type StopPlan } from './plan.ts';
 import { KillReportBuilder } from './report.ts';
+import { respawnedBy } from './respawn.ts';
+import { stopScope } from './scope.ts';
 import type { FreeSettings } from './settings.ts';
 
 const debug = createLogger('portwarden:free');
@@ -25,10 +27,27 @@ const REINSPECT_EVERY = 250;
  * still closing rather than as a hidden owner.
  */
 const SETTLE = 1000;
-/** Stop rounds before new holders appearing after each stop are called `'respawning'`. */
+/** How long (ms) a port freed by stopping a managed holder is watched for the holder coming back. */
+const RESPAWN_WATCH = 1000;
+/** Stop rounds before new holders appearing after each stop are called `'respawned'`. */
 const MAX_ROUNDS = 3;
 
+/**
+ * How long before the deadline the forced stop (SIGKILL, `taskkill /F`) is sent at the latest: a
+ * quarter of `maxWait`, at least 250 ms and at most 1 s — time for the kill, the exit and the
+ * last bind probe. So a holder that ignores SIGTERM is gone in time for any `maxWait >= 1000`.
+ */
+function forceReserve(maxWait: number): number {
+  return Math.min(1000, Math.max(250, maxWait / 4));
+}
+
 /** `free` or `denied` when the probe says nothing holds the port; `undefined` while it is held. */
+/**
+ * Skips that do not keep the port taken for good: a dry run's candidates, TIME_WAIT sockets (they
+ * end by themselves), holders of other addresses than the `host` asked for.
+ */
+const PASSING: ReadonlySet<string> = new Set(['dry-run', 'time-wait', 'other-address']);
+
 function settled(probe: ProbeReport): FreeOutcome | undefined {
   if (probe.inUse) return undefined;
   return probe.denied ? 'denied' : 'free';
@@ -66,6 +85,16 @@ class FreeRun {
   private readonly stoppedSockets = new Set<string>();
   private settleUntil = 0;
   private rounds = 0;
+  /** The `host`'s addresses, when the stop is scoped to a host. */
+  private scope: readonly string[] | undefined;
+  /** The owners whose processes were stopped (for spotting the one that comes back). */
+  private readonly stopped: PortOwner[] = [];
+  /** Whether the port was watched for a managed holder coming back. */
+  private watched = false;
+  /** Who started a stopped holder again, once seen. */
+  private respawn: ProcessManager | null = null;
+  /** The owners of the last inspection (the best known answer to "who still holds it"). */
+  private lastOwners: readonly PortOwner[] = [];
 
   constructor(
     private readonly settings: FreeSettings,
@@ -74,7 +103,8 @@ class FreeRun {
   ) {}
 
   async run(): Promise<FreeReport> {
-    const target = await probeTarget(this.settings, this.context);
+    const { target, scope } = await stopScope(this.settings, this.context);
+    this.scope = scope;
     const initial = settled(await this.probe(target));
     if (initial) return this.finish(initial);
     if (this.settings.waitOnly) {
@@ -90,6 +120,7 @@ class FreeRun {
         return this.finish(this.settledOrTimeout());
       }
       if (await this.waitForFree(target, Math.min(this.context.deadline, now + REINSPECT_EVERY))) {
+        if (await this.cameBack(target)) continue;
         return this.finish(this.settledOrTimeout());
       }
       if (performance.now() >= this.context.deadline) return this.finish('timeout');
@@ -98,9 +129,17 @@ class FreeRun {
 
   /** One round: inspect, plan, and stop the owners not tried yet; an outcome ends the call. */
   private async round(): Promise<FreeOutcome | undefined> {
-    const inspection = await inspect(this.settings, this.context);
+    let inspection: Inspection;
+    try {
+      inspection = await inspect(this.settings, this.context);
+    } catch (error) {
+      // A tool cut short by the deadline: maxWait ran out, which is no reason to reject.
+      if (performance.now() >= this.context.deadline) return 'timeout';
+      throw error;
+    }
     this.remaining = inspection.owners;
-    const plan = await planStop(inspection.owners, this.settings, this.context);
+    this.lastOwners = inspection.owners;
+    const plan = await planStop(inspection.owners, this.settings, this.context, this.scope);
     const blocked = this.blocking(inspection.owners, plan);
     if (blocked) {
       this.report().addOwners(inspection.owners);
@@ -117,7 +156,8 @@ class FreeRun {
         !this.attempted.has(target.pid) || this.attempted.get(target.pid) !== target.startTime,
     );
     if (fresh.length === 0) return undefined;
-    if (this.rounds >= MAX_ROUNDS) return 'respawning';
+    this.respawn = await respawnedBy(fresh, this.stopped, this.context);
+    if (this.respawn || this.rounds >= MAX_ROUNDS) return 'respawned';
     this.rounds++;
     this.report().addOwners(inspection.owners);
     for (const target of fresh) this.attempted.set(target.pid, target.startTime);
@@ -127,9 +167,11 @@ class FreeRun {
       this.rounds,
       fresh.map((t) => t.pid),
     );
-    const results = await executeStop(fresh, this.settings, this.context);
+    const results = await executeStop(fresh, this.escalating(), this.context);
     this.report().addResults(results);
     for (const failure of results.failed) this.unstoppable.add(failure.pid);
+    const gone = new Set([...results.killed, ...results.gone]);
+    this.stopped.push(...fresh.filter((target) => gone.has(target.pid)).map((t) => t.owner));
     const killed = new Set(results.killed);
     for (const owner of inspection.owners) {
       if (owner.pid !== null && killed.has(owner.pid)) this.stoppedSockets.add(socketKey(owner));
@@ -151,12 +193,29 @@ class FreeRun {
       performance.now() < this.settleUntil &&
       hidden.every((owner) => this.stoppedSockets.has(socketKey(owner)));
     const blockers = plan.skipped.filter(
-      (entry) => entry.reason !== 'dry-run' && !(settling && entry.reason === 'hidden'),
+      (entry) => !PASSING.has(entry.reason) && !(settling && entry.reason === 'hidden'),
     );
     const stuck = plan.targets.some((target) => this.unstoppable.has(target.pid));
     if (blockers.length === 0 && !stuck) return undefined;
     if (performance.now() >= this.context.deadline) return 'timeout';
     return blockingOutcome(blockers, stuck);
+  }
+
+  /**
+   * The settings of a stop round: the grace period shortened so that the forced stop goes out
+   * {@link forceReserve} ms before the deadline at the latest.
+   */
+  private escalating(): FreeSettings {
+    const left = this.context.deadline - performance.now() - forceReserve(this.settings.maxWait);
+    const gracePeriod = Math.max(0, Math.min(this.settings.gracePeriod, left));
+    if (gracePeriod < this.settings.gracePeriod) {
+      debug(
+        'port %d: forcing after %d ms to finish within maxWait',
+        this.settings.port,
+        gracePeriod,
+      );
+    }
+    return { ...this.settings, gracePeriod };
   }
 
   private report(): KillReportBuilder {
@@ -171,6 +230,24 @@ class FreeRun {
 
   private settledOrTimeout(): FreeOutcome {
     return (this.lastProbe && settled(this.lastProbe)) ?? 'timeout';
+  }
+
+  /**
+   * Once the port is free after stopping a managed holder: whether the manager starts it again
+   * within {@link RESPAWN_WATCH} ms (pm2 does in ~100 ms, systemd after `RestartSec`) — then the
+   * next round says `'respawned'` instead of a "free" that would not last. Watched once.
+   */
+  private async cameBack(target: ProbeTarget): Promise<boolean> {
+    if (this.watched || !this.stopped.some((owner) => owner.manager !== null)) return false;
+    this.watched = true;
+    const until = Math.min(this.context.deadline, performance.now() + RESPAWN_WATCH);
+    const back = await pollUntil(async () => (await this.probe(target)).inUse, until, {
+      first: PROBE_FIRST,
+      max: PROBE_MAX,
+      signal: this.context.signal,
+    });
+    if (back) debug('port %d: a managed holder came back', this.settings.port);
+    return back;
   }
 
   /** Probes with backoff until the port is free or `until`; `true` when free. */
@@ -189,14 +266,21 @@ class FreeRun {
     }
   }
 
+  /** Who holds the port now, for the report; the last answer when the table cannot be read. */
+  private async ownersNow(): Promise<readonly PortOwner[]> {
+    try {
+      return (await inspect(this.settings, this.context)).owners;
+    } catch (error) {
+      debug('port %d: cannot list what remains: %s', this.settings.port, (error as Error).message);
+      return this.lastOwners;
+    }
+  }
+
   private async finish(outcome: FreeOutcome): Promise<FreeReport> {
     const { port, protocol } = this.settings;
     const free = outcome === 'free';
     let remaining: readonly PortOwner[] = [];
-    if (!free) {
-      remaining =
-        this.remaining ?? (this.detail ? (await inspect(this.settings, this.context)).owners : []);
-    }
+    if (!free) remaining = this.remaining ?? (this.detail ? await this.ownersNow() : []);
     const timeWait =
       this.detail && protocol === 'tcp' ? await countTimeWait(this.settings, this.context) : 0;
     const elapsedMs = Math.round(performance.now() - this.started);
@@ -208,6 +292,7 @@ class FreeRun {
       outcome,
       kill: this.kill?.build() ?? null,
       remaining,
+      respawnedBy: outcome === 'respawned' ? this.respawn : null,
       timeWait,
       elapsedMs,
     };

@@ -27,9 +27,18 @@ function describe(owner: PortOwner): string {
 }
 
 function skipMessage(reason: SkipReason, owner: PortOwner, firstStep: string): string {
+  const socket = `${owner.protocol} ${owner.address}:${owner.port}`;
   switch (reason) {
     case 'hidden':
-      return `A ${owner.protocol} socket on ${owner.address}:${owner.port} is held by a process that cannot be seen${owner.user ? ` (user ${owner.user})` : owner.uid !== null ? ` (uid ${owner.uid})` : ''}: run with more privilege to see and stop it`;
+      return `A ${socket} socket is held by a process that cannot be seen${owner.user ? ` (user ${owner.user})` : owner.uid !== null ? ` (uid ${owner.uid})` : ''}${owner.reason ? `: ${owner.reason}` : ''}`;
+    case 'time-wait':
+      return `A ${socket} TIME_WAIT socket: no process owns it, and it ends by itself`;
+    case 'connection':
+      return `${describe(owner)} only has a connection whose local end is port ${owner.port} (${owner.state}): it does not listen, and stopping it would break something else`;
+    case 'managed':
+      return `${describe(owner)} is run by ${owner.manager?.kind ?? 'a manager'}${owner.manager?.name ? ` (${owner.manager.name})` : ''}, which would restart it or depend on it: ${owner.manager?.hint ?? 'stop it there'}`;
+    case 'other-address':
+      return `${describe(owner)} holds ${socket}, which does not stand in the way of the host asked for`;
     case 'system':
       return `${describe(owner)} is a system process and is never signalled`;
     case 'self':
@@ -69,6 +78,7 @@ export function skipOwner(
     reason,
     message: skipMessage(reason, owner, firstStep),
     ...(reason === 'hidden' ? { hint: context.platform.privilegeHint(owner.user) } : {}),
+    ...(reason === 'managed' && owner.manager ? { hint: owner.manager.hint } : {}),
     ...(reason === 'dry-run' ? { wouldSend: firstStep } : {}),
   };
 }
@@ -80,11 +90,25 @@ function accepted(owner: PortOwner, settings: KillSettings, context: Context): b
   return settings.filter === undefined || settings.filter(owner);
 }
 
+/** A listener or a bound socket: what stopping its owner frees. Anything else is a connection. */
+function holds(owner: PortOwner): boolean {
+  return owner.state === 'LISTEN' || owner.state === 'BOUND' || owner.state === 'UNKNOWN';
+}
+
+/** Whether the owner's socket stands in the way of `listen(port, host)` for one of `addresses`. */
+function inScope(owner: PortOwner, addresses: readonly string[] | undefined, context: Context) {
+  if (addresses === undefined) return true;
+  return addresses.some((address) => context.platform.conflicts(owner.address, address));
+}
+
 /**
  * Decides, before any signal, which owners are signalled: one target per pid (a process holding
- * IPv4 and IPv6 sockets is one target), never a hidden owner, the platform's system pids, the
- * calling process or an ancestor of it, an owner the `names`/`filter` options reject (asked once
- * per pid, with its first owner entry), and nothing with `dryRun`.
+ * IPv4 and IPv6 sockets is one target, with every socket inode it was found holding). Never
+ * signalled: an owner without a pid (hidden, or a TIME_WAIT socket), the platform's system pids,
+ * the calling process or an ancestor of it, an owner that only has a connection on the port, one
+ * whose socket does not conflict with the `host` asked for (`addresses`: its addresses), one the
+ * `names`/`filter` options reject (asked once per pid, with its first owner entry), and nothing
+ * with `dryRun`.
  *
  * @example
  * ```ts
@@ -96,21 +120,28 @@ export async function planStop(
   owners: readonly PortOwner[],
   settings: KillSettings,
   context: Context,
+  addresses?: readonly string[],
 ): Promise<StopPlan> {
   const skipped: SkippedOwner[] = [];
   const candidates: PortOwner[] = [];
-  const seen = new Set<number>();
+  const inodes = new Map<number, number[]>();
   const skip = (owner: PortOwner, reason: SkipReason) =>
     skipped.push(skipOwner(owner, reason, settings, context));
   for (const owner of owners) {
     if (owner.pid === null) {
-      skip(owner, 'hidden');
+      skip(owner, owner.state === 'TIME_WAIT' ? 'time-wait' : 'hidden');
       continue;
     }
-    if (seen.has(owner.pid)) continue;
-    seen.add(owner.pid);
+    const known = inodes.get(owner.pid);
+    if (known) {
+      if (owner.inode !== null) known.push(owner.inode);
+      continue;
+    }
+    inodes.set(owner.pid, owner.inode === null ? [] : [owner.inode]);
     if (context.platform.systemPids.includes(owner.pid)) skip(owner, 'system');
     else if (owner.pid === process.pid) skip(owner, 'self');
+    else if (!holds(owner)) skip(owner, 'connection');
+    else if (!inScope(owner, addresses, context)) skip(owner, 'other-address');
     else candidates.push(owner);
   }
   const ancestors = candidates.length > 0 ? await ancestorPids(context) : new Set<number>();
@@ -119,8 +150,9 @@ export async function planStop(
     const pid = owner.pid as number;
     if (ancestors.has(pid)) skip(owner, 'ancestor');
     else if (!accepted(owner, settings, context)) skip(owner, 'filtered');
+    else if (owner.manager !== null && settings.managed !== 'signal') skip(owner, 'managed');
     else if (settings.dryRun) skip(owner, 'dry-run');
-    else targets.push({ pid, owner, startTime: owner.startTime });
+    else targets.push({ pid, owner, startTime: owner.startTime, inodes: inodes.get(pid) ?? [] });
   }
   return { targets, skipped };
 }

@@ -1,0 +1,110 @@
+/**
+ * src/cli/args.ts, in process: the command line becomes one typed invocation, or a usage error
+ * (`ERR_CLI_USAGE`) before anything runs. The first test moved from test/cli/cli.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCommandLine } from '../../src/cli/args.ts';
+
+const usage = { code: 'ERR_CLI_USAGE' };
+
+test('free with repeated ports, a duration and a filter; list is who (moved)', () => {
+  const free = parseCommandLine(['free', '3000', '3000', '8080', '-g', '2s', '--filter', 'node']);
+  assert.equal(free.command, 'free');
+  assert.ok(free.command === 'free');
+  assert.deepEqual(free.ports, [3000, 8080]);
+  assert.equal(free.grace, 2000);
+  assert.deepEqual(free.filters, ['node']);
+  assert.deepEqual(parseCommandLine(['list', '1']), {
+    command: 'who',
+    ports: [1],
+    json: false,
+    protocol: 'tcp',
+    adapter: undefined,
+  });
+});
+
+test('version and help', () => {
+  for (const flag of ['--version', '-v', '-V']) {
+    assert.deepEqual(parseCommandLine([flag]), { command: 'version' });
+  }
+  assert.throws(() => parseCommandLine(['--version', 'x']), usage);
+  assert.deepEqual(parseCommandLine(['--help']), { command: 'help', topic: undefined });
+  assert.deepEqual(parseCommandLine(['-h']), { command: 'help', topic: undefined });
+  assert.deepEqual(parseCommandLine(['help']), { command: 'help', topic: undefined });
+  assert.deepEqual(parseCommandLine(['help', 'ls']), { command: 'help', topic: 'who' });
+  assert.deepEqual(parseCommandLine(['kill', '--help']), { command: 'help', topic: 'kill' });
+  assert.throws(() => parseCommandLine(['help', 'nope']), usage);
+});
+
+test('--json, --protocol and --adapter may come before the command', () => {
+  const who = parseCommandLine(['--json', '--protocol', 'udp', '--adapter=ss', 'who', '53']);
+  assert.deepEqual(who, {
+    command: 'who',
+    ports: [53],
+    json: true,
+    protocol: 'udp',
+    adapter: 'ss',
+  });
+  assert.throws(() => parseCommandLine(['--grace', '1s', 'kill', '1']), /before the command/);
+  assert.throws(() => parseCommandLine(['-q', 'kill', '1']), usage);
+  assert.throws(() => parseCommandLine(['--protocol']), /argument missing/);
+  assert.throws(() => parseCommandLine(['--json']), {
+    code: 'ERR_CLI_USAGE',
+    message: 'missing command',
+  });
+});
+
+test('check and wait: host, until, timeout', () => {
+  const check = parseCommandLine(['check', '80', '--host', '::1']);
+  assert.ok(check.command === 'check');
+  assert.equal(check.host, '::1');
+  const wait = parseCommandLine(['wait', '80']);
+  assert.ok(wait.command === 'wait');
+  assert.deepEqual([wait.until, wait.timeout, wait.host], ['in-use', 30_000, undefined]);
+  const free = parseCommandLine(['wait', '80', '--until', 'free', '-t', '2s']);
+  assert.ok(free.command === 'wait');
+  assert.deepEqual([free.until, free.timeout], ['free', 2000]);
+  assert.throws(() => parseCommandLine(['wait', '80', '--until', 'up']), usage);
+  assert.throws(() => parseCommandLine(['check', '80', '--host', ' ']), /--host must not be empty/);
+});
+
+test('kill and free: signal, force, dry run, quiet, max wait', () => {
+  const kill = parseCommandLine(['kill', '80', '-s', 'int', '-n', '-q']);
+  assert.ok(kill.command === 'kill');
+  assert.deepEqual(
+    [kill.signal, kill.force, kill.dryRun, kill.quiet, kill.grace, kill.maxWait, kill.filters],
+    ['SIGINT', false, true, true, undefined, undefined, []],
+  );
+  const free = parseCommandLine(['free', '80', '-f', '-w', '1m']);
+  assert.ok(free.command === 'free');
+  assert.deepEqual([free.force, free.maxWait], [true, 60_000]);
+  assert.throws(
+    () => parseCommandLine(['kill', '80', '-f', '-s', 'TERM']),
+    /cannot be used together/,
+  );
+  assert.throws(
+    () => parseCommandLine(['kill', '80', '--max-wait', '1s']),
+    usage,
+    'kill has no --max-wait',
+  );
+  assert.throws(
+    () => parseCommandLine(['free', '80', '--filter', '']),
+    /--filter must not be empty/,
+  );
+});
+
+test('usage errors: no command, unknown command or option, no port', () => {
+  assert.throws(() => parseCommandLine([]), { code: 'ERR_CLI_USAGE', message: 'missing command' });
+  assert.throws(() => parseCommandLine(['frob', '1']), /unknown command "frob"/);
+  assert.throws(() => parseCommandLine(['who', '80', '--nope']), usage);
+  assert.throws(() => parseCommandLine(['who']), {
+    code: 'ERR_CLI_USAGE',
+    message: 'missing port',
+  });
+  assert.throws(
+    () => parseCommandLine(['who', '80', '--adapter', '']),
+    /--adapter must not be empty/,
+  );
+  assert.throws(() => parseCommandLine(['who', '80', '--protocol', 'sctp']), usage);
+});
