@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { constants, tmpdir } from 'node:os';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
@@ -21,6 +21,7 @@ import {
   trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 
 const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const POSIX = {
@@ -68,7 +69,7 @@ if (args[0] === 'child') {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'pw-run-'));
+const dir = makeTempDir('pw-run-', 0o755);
 const SERVER_FILE = join(dir, 'server.mjs');
 writeFileSync(SERVER_FILE, SERVER);
 

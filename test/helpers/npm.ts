@@ -5,20 +5,29 @@
  * @module
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 
 function findNpmCli(): string {
   const fromNpm = process.env.npm_execpath;
   if (fromNpm && basename(fromNpm) === 'npm-cli.js' && existsSync(fromNpm)) return fromNpm;
-  const bin = dirname(process.execPath);
-  const candidates = [
-    join(bin, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), // POSIX installs
-    join(bin, 'node_modules', 'npm', 'bin', 'npm-cli.js'), // Windows installs
-  ];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`npm-cli.js not found near ${process.execPath}`);
-  return found;
+  // Beside this node (an install from nodejs.org), else the npm on PATH (a node binary from the
+  // registry, as .ci/run uses, has no npm of its own).
+  const dirs = [dirname(process.execPath), ...(process.env.PATH ?? '').split(delimiter)];
+  for (const dir of dirs.filter(Boolean)) {
+    const candidates = [
+      join(dir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), // POSIX installs
+      join(dir, 'node_modules', 'npm', 'bin', 'npm-cli.js'), // Windows installs
+    ];
+    const npmLink = join(dir, 'npm');
+    if (process.platform !== 'win32' && existsSync(npmLink)) {
+      const target = realpathSync(npmLink); // /usr/bin/npm -> .../npm/bin/npm-cli.js
+      if (basename(target) === 'npm-cli.js') return target;
+    }
+    const found = candidates.find((path) => existsSync(path));
+    if (found) return found;
+  }
+  throw new Error(`npm-cli.js not found beside ${process.execPath} or on PATH`);
 }
 
 let npmCli: string | undefined;

@@ -13,14 +13,12 @@ import {
   appendFileSync,
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseCommandLine } from '../../src/cli/args.ts';
@@ -35,6 +33,7 @@ import {
   waitForLine,
 } from '../helpers/holders.ts';
 import { NPM_QUIET, npmInvocation } from '../helpers/npm.ts';
+import { makeTempDir } from '../helpers/temp.ts';
 
 const RECIPES = join(REPO_ROOT, 'recipes');
 const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -50,7 +49,7 @@ const TOOLS: Readonly<Record<string, string>> = {
   pm2: 'pm2/bin/pm2',
 };
 
-const work = mkdtempSync(join(tmpdir(), 'pw-recipes-'));
+const work = makeTempDir('pw-recipes-', 0o755);
 const groups: number[] = [];
 const cleanups: (() => void)[] = [];
 after(async () => {
