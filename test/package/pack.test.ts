@@ -351,7 +351,11 @@ export async function main(): Promise<number> {
   });
   const dispose = handleShutdownSignals(server, {
     signals: ['SIGINT', 'SIGTERM'],
-    beforeExit: (signal: NodeJS.Signals) => console.log(signal),
+    // The hook's signal is the project's own AbortSignal type (here @types/node's).
+    beforeExit: (signal: NodeJS.Signals, abortSignal) => {
+      const host: AbortSignal = abortSignal;
+      console.log(signal, host.aborted);
+    },
   });
   await waitForPort(address.port, { until: 'in-use', signal: new AbortController().signal });
   dispose();
