@@ -296,7 +296,8 @@ export class CommandFailedError extends PortwardenError {
  *
  * @example
  * ```ts
- * parseSs('garbage'); // throws UnparseableOutputError
+ * // Seen as the `cause` of a failed adapter (ERR_ADAPTER_UNAVAILABLE, ERR_NO_ADAPTER):
+ * if (error.cause instanceof UnparseableOutputError) console.error(`${error.cause.source}: unknown layout`);
  * ```
  */
 export class UnparseableOutputError extends PortwardenError {

@@ -17,6 +17,7 @@
  */
 export { getProcessesOnPort, inspectPort, isPortInUse, probePort } from './api/inspect.ts';
 export type {
+  AbortSignalLike,
   CommonOptions,
   FreeOptions,
   KillOptions,
@@ -52,21 +53,35 @@ export {
   PortwardenError,
   ProbeFailedError,
   SpawnFailedError,
+  type SpawnFailureReason,
   UnparseableOutputError,
   UnsupportedPlatformError,
 } from './errors.ts';
 
 export type {
+  BindOutcome,
   FreeOutcome,
   FreeReport,
+  HostProbe,
   KillReport,
   PortReport,
   ProbeReport,
+  SkippedOwner,
   SkipReason,
+  StopFailure,
   StopProgress,
+  StoppedProcess,
   TimeWaitReport,
 } from './reports.ts';
 export { type CloseServerOptions, closeServer } from './server/close-server.ts';
 export { trackConnections } from './server/connections.ts';
+export type { ServerAddress, ServerLike } from './server/server-like.ts';
 export { handleShutdownSignals, type ShutdownSignalsOptions } from './server/shutdown-signals.ts';
-export type { PortOwner, Protocol } from './types.ts';
+export type {
+  Family,
+  HostAbortSignal,
+  PortOwner,
+  ProcessManager,
+  Protocol,
+  SocketState,
+} from './types.ts';

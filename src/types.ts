@@ -9,6 +9,51 @@
 export type Protocol = 'tcp' | 'udp';
 
 /**
+ * A signal name, as `kill -l` spells it with the `SIG` prefix (`'SIGTERM'`, `'SIGINT'`).
+ *
+ * @example
+ * ```ts
+ * const signal: SignalName = 'SIGINT';
+ * ```
+ */
+export type SignalName = `SIG${string}`;
+
+/**
+ * An `AbortSignal` (`AbortSignal.timeout(2000)`, `controller.signal`), declared by its shape so
+ * that portwarden's types need neither the DOM library nor `@types/node`. At run time the
+ * `signal` option must be a real `AbortSignal` (else `ERR_INVALID_OPTION`).
+ *
+ * @example
+ * ```ts
+ * const signal: AbortSignalLike = AbortSignal.timeout(2000);
+ * ```
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * The `AbortSignal` type of the project that uses portwarden: the DOM library's or
+ * `@types/node`'s where the project has one of them, else {@link AbortSignalLike}. Used where
+ * portwarden hands a signal out (the `beforeExit` hook of `handleShutdownSignals`), so that a
+ * project with those types can pass it on to `fetch` and the like, and one without them still
+ * type-checks.
+ *
+ * @example
+ * ```ts
+ * handleShutdownSignals(server, {beforeExit: (_signal, abortSignal: HostAbortSignal) => flush({signal: abortSignal})});
+ * ```
+ */
+export type HostAbortSignal = typeof globalThis extends {
+  AbortSignal: { prototype: infer Signal };
+}
+  ? Signal
+  : AbortSignalLike;
+
+/**
  * Address family of a socket.
  *
  * @example

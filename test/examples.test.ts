@@ -4,18 +4,19 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { after, describe, test } from 'node:test';
 import { isPortInUse, waitForPort } from '../src/index.ts';
-// The examples stop real processes and use POSIX signals: LINUX_ONLY.
+// The examples handle and pass on POSIX signals (SIGTERM, SIGINT): every OS but Windows.
 import {
   collect,
   getTestPort,
   hasPython,
-  LINUX_ONLY,
   pidAlive,
   spawnTs,
   startHolder,
   trackHolders,
   waitForLine,
 } from './helpers/holders.ts';
+
+import { POSIX_SIGNALS } from './helpers/live.ts';
 
 const children: ChildProcess[] = [];
 /** Servers the examples started, killed after the file if still there (the same process). */
@@ -76,7 +77,7 @@ function get(port: number, path: string): Promise<{ status: number; body: string
   });
 }
 
-describe('examples/http-server.ts', LINUX_ONLY, () => {
+describe('examples/http-server.ts', POSIX_SIGNALS, () => {
   test('frees the port from an old holder, serves, and /shutdown exits 0 and releases the port', async () => {
     const port = await getTestPort();
     const old = await hold(startHolder({ port, onSigterm: 'exit', exitDelay: 100 }));
@@ -120,7 +121,7 @@ describe('examples/http-server.ts', LINUX_ONLY, () => {
   });
 });
 
-describe('examples/start-server.ts', LINUX_ONLY, () => {
+describe('examples/start-server.ts', POSIX_SIGNALS, () => {
   test('frees the port, says what it stopped, starts the server, forwards SIGTERM', async () => {
     const port = await getTestPort();
     const old = await hold(startHolder({ port, onSigterm: 'exit', exitDelay: 100 }));

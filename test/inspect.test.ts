@@ -13,18 +13,19 @@ import {
 } from '../src/index.ts';
 import { platformProfile } from '../src/platform/profiles.ts';
 import { withContext } from './helpers/context.ts';
-// The live tests start real holders and read this machine's socket table: LINUX_ONLY.
+// The live tests start real holders and read this machine's socket table with Linux's adapters
+// (LINUX_TOOLS); each OS's own adapters are tested live in test/live/every-os.test.ts.
 import {
   canSwitchUser,
   getTestPort,
   type Holder,
-  LINUX_ONLY,
   runAsNobody,
   startClient,
   startHolder,
   startPythonHolder,
   trackHolders,
 } from './helpers/holders.ts';
+import { LINUX_TOOLS } from './helpers/live.ts';
 import { makeTempDir, removeTempDir } from './helpers/temp.ts';
 import { ADAPTER_TOOL, needs } from './helpers/tools.ts';
 
@@ -67,7 +68,7 @@ const LISTENER_KINDS = [
 
 describe(
   'live listeners: isPortInUse and getProcessesOnPort with every adapter',
-  LINUX_ONLY,
+  LINUX_TOOLS,
   () => {
     for (const kind of LISTENER_KINDS) {
       test(kind.label, { skip: kind.kind === 'python' && needs('python3') }, async (t) => {
@@ -179,7 +180,7 @@ describe(
   },
 );
 
-describe('TIME_WAIT', LINUX_ONLY, () => {
+describe('TIME_WAIT', LINUX_TOOLS, () => {
   test('server-side TIME_WAIT rows: reported, but the port is free for Node', async (t) => {
     const port = await getTestPort();
     const server = createServer((socket) => socket.end());
@@ -268,7 +269,7 @@ console.log(JSON.stringify(result));
   });
 });
 
-test('probePort tells which addresses were tried', LINUX_ONLY, async () => {
+test('probePort tells which addresses were tried', LINUX_TOOLS, async () => {
   const port = await getTestPort();
   const probe = await probePort(port);
   assert.equal(probe.inUse, false);

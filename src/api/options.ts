@@ -8,17 +8,9 @@
  * @module
  */
 import type { StopProgress } from '../reports.ts';
-import type { PortOwner, Protocol } from '../types.ts';
+import type { AbortSignalLike, PortOwner, Protocol, SignalName } from '../types.ts';
 
-/**
- * A signal name, as `kill -l` spells it with the `SIG` prefix (`'SIGTERM'`, `'SIGINT'`).
- *
- * @example
- * ```ts
- * const signal: SignalName = 'SIGINT';
- * ```
- */
-export type SignalName = `SIG${string}`;
+export type { AbortSignalLike, SignalName } from '../types.ts';
 
 /**
  * Options every inspecting or stopping function takes.
@@ -36,7 +28,7 @@ export interface CommonOptions {
    */
   readonly adapter?: string;
   /** Abort the call; the promise rejects with `code: 'ERR_ABORTED'`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { AddressInfo, Server } from 'node:net';
 import { probeTarget } from '../core/in-use.ts';
 import { InvalidOptionError } from '../errors.ts';
 import {
@@ -11,6 +10,7 @@ import {
 import { assertServer } from '../server/connections.ts';
 import { DEFAULT_LOCK_PERIOD, type FindPortSettings, findPort } from '../server/find-free-port.ts';
 import { type ListenSettings, listenAfterFreeing } from '../server/listen.ts';
+import type { ServerAddress, ServerLike } from '../server/server-like.ts';
 import { waitUntil } from '../server/wait-for-port.ts';
 import type { Protocol } from '../types.ts';
 import { callContext, forcedAdapter } from './common.ts';
@@ -161,10 +161,10 @@ export function listenSettings(options: unknown): ListenSettings {
  * ```
  */
 export async function listenWhenFree(
-  server: Server,
+  server: ServerLike,
   port: number | string,
   options?: ListenWhenFreeOptions,
-): Promise<AddressInfo> {
+): Promise<ServerAddress> {
   assertServer(server);
   const settings = freeSettings(port, options);
   const listen = listenSettings(options);

@@ -1,27 +1,30 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import type { BaseInvocation, Invocation } from './invocation.ts';
+import { runInvocation } from './run-args.ts';
 import { type CommandName, UsageError } from './usage-error.ts';
 import {
   DEFAULT_WAIT_TIMEOUT,
+  nonEmpty,
   parseDuration,
   parsePorts,
   parseProtocol,
   parseSignal,
 } from './values.ts';
+import { type Options, splitWords } from './words.ts';
 
 export type * from './invocation.ts';
 export { type CommandName, UsageError } from './usage-error.ts';
+export { wantsJson } from './words.ts';
 
-const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait'];
+const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait', 'run'];
 const ALIASES: Readonly<Record<string, CommandName>> = { list: 'who', ls: 'who' };
-
-type Options = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON: Options = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
   protocol: { type: 'string' },
   adapter: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
 };
 
 /** Options allowed before the command; `true`: takes a value. */
@@ -29,6 +32,7 @@ const GLOBAL_BEFORE_COMMAND: Readonly<Record<string, boolean>> = {
   json: false,
   protocol: true,
   adapter: true,
+  quiet: false,
 };
 
 const STOP: Options = {
@@ -38,8 +42,9 @@ const STOP: Options = {
   force: { type: 'boolean', short: 'f' },
   'dry-run': { type: 'boolean', short: 'n' },
   filter: { type: 'string', multiple: true },
-  quiet: { type: 'boolean', short: 'q' },
 };
+
+const { json: _json, ...COMMON_WITHOUT_JSON } = COMMON;
 
 const OPTIONS: Readonly<Record<CommandName, Options>> = {
   who: COMMON,
@@ -52,6 +57,15 @@ const OPTIONS: Readonly<Record<CommandName, Options>> = {
     timeout: { type: 'string', short: 't' },
     host: { type: 'string' },
   },
+  // The command's own output is what `run` prints: no JSON document of its own.
+  run: {
+    ...COMMON_WITHOUT_JSON,
+    port: { type: 'string', short: 'p', multiple: true },
+    signal: { type: 'string', short: 's' },
+    grace: { type: 'string', short: 'g' },
+    force: { type: 'boolean', short: 'f' },
+    'max-wait': { type: 'string', short: 'w' },
+  },
 };
 
 function lowerFirst(text: string): string {
@@ -62,13 +76,6 @@ function lowerFirst(text: string): string {
 function shortParseError(error: Error): string {
   const first = error.message.split(/\.\s|\n/)[0] ?? error.message;
   return lowerFirst(first.replace(/\.$/, ''));
-}
-
-function nonEmpty(option: string, value: string | undefined, command: CommandName) {
-  if (value !== undefined && value.trim() === '') {
-    throw new UsageError(`${option} must not be empty`, command);
-  }
-  return value;
 }
 
 function resolveCommand(word: string): CommandName | undefined {
@@ -108,7 +115,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const leading: string[] = [];
   let index = 0;
   while (index < argv.length && (argv[index] ?? '').startsWith('-')) {
-    const token = argv[index] as string;
+    const token = argv[index] === '-q' ? '--quiet' : (argv[index] as string);
     const name = token.slice(2).split('=')[0] ?? '';
     if (!token.startsWith('--') || !Object.hasOwn(GLOBAL_BEFORE_COMMAND, name)) {
       throw new UsageError(
@@ -130,12 +137,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (command === undefined) {
     throw new UsageError(`unknown command ${JSON.stringify(word.slice(0, 40))}`);
   }
-  const rest = [...leading, ...argv.slice(index + 1)];
+  const words = splitWords(argv.slice(index + 1), OPTIONS[command], command);
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: [...leading, ...words.options, '--', ...words.operands],
       options: OPTIONS[command],
       strict: true,
       allowPositionals: true,
@@ -148,9 +155,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
   const str = (name: string) => values[name] as string | undefined;
   const bool = (name: string) => values[name] === true;
+  if (command === 'run') {
+    return runInvocation(values, words.command, command);
+  }
   const base: BaseInvocation = {
     ports: parsePorts(parsed.positionals, command),
     json: bool('json'),
+    quiet: bool('quiet'),
     protocol: parseProtocol(str('protocol'), command),
     adapter: nonEmpty('--adapter', str('adapter'), command),
   };
@@ -203,7 +214,6 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
         dryRun: bool('dry-run'),
         filters,
-        quiet: bool('quiet'),
       };
     }
   }

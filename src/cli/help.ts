@@ -6,19 +6,24 @@
 import type { CommandName } from './usage-error.ts';
 import { DEFAULT_WAIT_TIMEOUT } from './values.ts';
 
-const COMMON_HELP = `Options for every command:
-  --json                 one JSON document on stdout (status lines still go to stderr)
-  --protocol tcp|udp     default tcp; udp looks at bound UDP sockets
+const SHARED_HELP = `  --protocol tcp|udp     default tcp; udp looks at bound UDP sockets
   --adapter <name>       force a socket-table source (procfs, ss, netstat, lsof, ...);
                          default: $PORTWARDEN_ADAPTER, else the first that works
+  -q, --quiet            print nothing but errors (the exit status says the rest)
   -h, --help             this help`;
+
+const COMMON_HELP = `Options for every command:
+  --json                 one JSON document on stdout (status lines still go to stderr;
+                         with -q only the document)
+${SHARED_HELP}`;
 
 const EXIT_HELP = `Exit status:
   0  done: free / freed / reached / answered
   1  in use (check), still held at the end (kill, free), timed out (wait)
   2  bad usage (bad port, unknown option); nothing was done
   3  could not determine (no socket-table source works here, a tool failed)
-  130 interrupted (wait)`;
+  130 interrupted (wait)
+  run exits with the command's own status (128 + signal number when a signal ended it)`;
 
 const HELP: Readonly<Record<CommandName | 'global', string>> = {
   global: `portwarden — ends "port already in use"
@@ -29,6 +34,8 @@ Usage:
   portwarden kill <port...>      stop the processes that hold the ports
   portwarden free <port...>      stop the holders and wait until the ports are free
   portwarden wait <port...> [--until free|in-use] [--timeout <ms>]
+  portwarden run --port <port>... -- <command> [args...]
+                                 free the ports, run the command, and leave nothing behind
 
   portwarden <command> --help    options of a command
   portwarden --version
@@ -37,6 +44,7 @@ Examples:
   portwarden who 3000
   portwarden free 3000 5173 --grace 2000
   portwarden wait 8080 --until in-use --timeout 20s && open http://localhost:8080
+  portwarden run --port 3000 -- npm run dev
 
 ${COMMON_HELP}
 
@@ -76,7 +84,6 @@ its parents, never pid 0 or 1): the polite signal first, SIGKILL after the grace
   -f, --force            SIGKILL at once
   -n, --dry-run          show what would be stopped, stop nothing
       --filter <name>    only stop processes with this name (repeatable: any of them)
-  -q, --quiet            no status lines on stderr
 
 ${COMMON_HELP}
 
@@ -94,9 +101,12 @@ listen on each port. Made for package.json scripts: "predev": "portwarden free 3
   -w, --max-wait <ms>    give up after this long in all (default 15000)
   -n, --dry-run          show what would be stopped, stop nothing
       --filter <name>    only stop processes with this name (repeatable: any of them)
-  -q, --quiet            no status lines on stderr
 
 ${COMMON_HELP}
+
+The summary counts TIME_WAIT sockets left on a port: they do not stop a Node server, but they
+do stop programs that bind without SO_REUSEADDR (Python's socketserver.TCPServer) for up to a
+minute.
 
 Exit status: 0 every port free at the end (--dry-run: answered), 1 a port still held,
 2 bad usage, 3 could not determine.
@@ -112,6 +122,35 @@ Waits until every port is in use (a server came up; the default) or free, for st
 ${COMMON_HELP}
 
 Exit status: 0 reached, 1 timed out, 2 bad usage, 3 could not determine, 130 interrupted.
+`,
+  run: `Usage: portwarden run --port <port> [--port <port>...] [options] -- <command> [args...]
+
+Frees the ports (as free does), then runs the command — as given, never through a shell — in
+a process group of its own. SIGINT (Ctrl-C), SIGTERM, SIGHUP (a closed terminal), SIGQUIT and
+SIGUSR2 (nodemon's restart) are passed on to the whole group. When the command exits, or
+portwarden is told to stop, whatever the command left running in its group is stopped
+(SIGTERM, then SIGKILL after the grace period), and the ports are checked: a port still held
+(by a process that left the group) is reported on stderr.
+
+  -p, --port <port>      a port to free first and to check at the end (repeatable)
+  -g, --grace <ms>       time between SIGTERM and SIGKILL, for the port's holders and for
+                         the command's group (default 5000)
+  -s, --signal <name>    polite signal for the port's holders (default SIGTERM)
+  -f, --force            SIGKILL the port's holders at once
+  -w, --max-wait <ms>    how long freeing the ports may take (default 15000)
+${SHARED_HELP}
+
+The command starts at --, or at the first word that is not an option of run:
+  portwarden run -p 3000 -- npm run dev
+  portwarden run -p 5173 vite --port 5173 --strictPort
+
+Windows: the command runs in the same console (Ctrl-C reaches it directly) and is ended with
+taskkill /T /F; a .cmd program (npm, npx) needs a shell, which portwarden never uses: start
+node or an .exe.
+
+Exit status: the command's (128 + the signal number when a signal ended it), 1 when a port
+could not be freed (the command was not started), 2 bad usage, 3 could not determine,
+127 command not found, 126 command could not be started.
 `,
 };
 

@@ -11,7 +11,7 @@ import type { CommandName } from './usage-error.ts';
  *
  * @example
  * ```ts
- * const base: BaseInvocation = {ports: [3000], json: false, protocol: 'tcp', adapter: undefined};
+ * const base: BaseInvocation = {ports: [3000], json: false, quiet: false, protocol: 'tcp', adapter: undefined};
  * ```
  */
 export interface BaseInvocation {
@@ -19,6 +19,8 @@ export interface BaseInvocation {
   readonly ports: readonly number[];
   /** One JSON document on stdout. */
   readonly json: boolean;
+  /** `-q`: no output but errors (and the JSON document, when asked for). */
+  readonly quiet: boolean;
   readonly protocol: Protocol;
   /** A forced socket-table adapter (checked by the command before it does anything). */
   readonly adapter: string | undefined;
@@ -67,8 +69,28 @@ export interface StopInvocation extends BaseInvocation {
   readonly dryRun: boolean;
   /** Process names to stop; empty: every holder. */
   readonly filters: readonly string[];
-  /** No status lines on stderr. */
-  readonly quiet: boolean;
+}
+
+/**
+ * `portwarden run --port <port>... -- <command> [args...]`.
+ *
+ * @example
+ * ```ts
+ * parseCommandLine(['run', '-p', '3000', '--', 'npm', 'run', 'dev']);
+ * // {command: 'run', ports: [3000], argv: ['npm', 'run', 'dev'], ...}
+ * ```
+ */
+export interface RunInvocation extends BaseInvocation {
+  readonly command: 'run';
+  /** Polite signal for the port's holders before the start (the command gets what we get). */
+  readonly signal: NodeJS.Signals | undefined;
+  /** Between SIGTERM and SIGKILL: for the holders, and for the command's process group. */
+  readonly grace: number | undefined;
+  readonly force: boolean;
+  /** How long freeing the ports may take before the start. */
+  readonly maxWait: number | undefined;
+  /** The command to start: program and arguments, never through a shell. */
+  readonly argv: readonly string[];
 }
 
 /**
@@ -111,4 +133,5 @@ export type Invocation =
   | CheckInvocation
   | StopInvocation
   | WaitInvocation
+  | RunInvocation
   | InfoInvocation;

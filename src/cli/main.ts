@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { type Invocation, parseCommandLine, type UsageError } from './args.ts';
+import { type Invocation, parseCommandLine, type UsageError, wantsJson } from './args.ts';
 import { debug } from './debug.ts';
 import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.ts';
 import { helpText } from './help.ts';
@@ -34,7 +34,8 @@ async function readVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValue> {
+/** The exit status: an {@link ExitCodeValue}, or for `run` the command's own. */
+async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValue | number> {
   switch (invocation.command) {
     case 'help':
       io.stdout.write(helpText(invocation.topic));
@@ -51,6 +52,8 @@ async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValu
       return (await import('./commands/stop.ts')).runStop(invocation, io);
     case 'wait':
       return (await import('./commands/wait.ts')).runWait(invocation, io);
+    case 'run':
+      return (await import('./commands/run.ts')).runRun(invocation, io);
   }
 }
 
@@ -66,8 +69,8 @@ async function dispatch(invocation: Invocation, io: CliIO): Promise<ExitCodeValu
  * });
  * ```
  */
-async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCodeValue> {
-  const json = argv.includes('--json');
+async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCodeValue | number> {
+  const json = wantsJson(argv);
   let invocation: Invocation;
   try {
     invocation = parseCommandLine(argv);

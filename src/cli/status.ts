@@ -61,16 +61,23 @@ export function skipReasonText(reason: SkipReason): string {
 }
 
 interface Entry {
-  readonly port: number;
+  /** The ports whose stop signalled it (a process may hold several of them). */
+  readonly ports: number[];
   readonly pid: number;
   readonly label: string;
-  signals: string[];
+  readonly signals: string[];
+  /** What follows the label: the clock while waiting, the end (`exited in 0.21 s`). */
+  tail: string;
+  done: boolean;
 }
 
 /**
- * Shows the progress of a stop: on a terminal one live line per process that is rewritten in
- * place — `SIGTERM → 1234 node server.js … exited in 0.21 s` — and plain lines otherwise (one
- * when the signal is sent, one when the process is gone). Writes to `stream` (stderr), never to
+ * Shows the progress of a stop: on a terminal one live row per process that is being stopped,
+ * rewritten in place (`SIGTERM → 1234 node server.js … 0.50 s`) and left behind as one final
+ * line once the process is gone (`… exited in 0.21 s`) — with several ports the rows of all the
+ * processes still awaited are redrawn together, so no row is ever printed twice. Elsewhere (a
+ * pipe, a file, CI) one plain line per event: when a signal is sent, when the process is gone. A
+ * process that holds several of the ports is one entry. Writes to `stream` (stderr), never to
  * stdout, so `--json` output stays clean.
  *
  * @example
@@ -83,16 +90,18 @@ interface Entry {
 export function createStatusReporter(stream: TextStream, options: StatusOptions): StatusReporter {
   const { style } = options;
   const entries = new Map<number, Entry>();
-  /** Signalled processes not yet gone or failed, oldest first. */
-  const pending = new Set<Entry>();
-  /** The entry shown on the open live line, if any. */
-  let live: Entry | undefined;
+  /** Live mode: the entries on the rows being redrawn, oldest first. */
+  const region: Entry[] = [];
+  /** Live mode: rows the region occupies now; the cursor is at the end of the last one. */
+  let drawn = 0;
+  const skippedSeen = new Set<string>();
 
-  const prefix = (port: number) => (options.showPort ? `${style.dim(`:${port}`)} ` : '');
-  /** `SIGTERM → 1234 node server.js … tail`, the label cut so that a live line fits one row. */
-  const render = (entry: Entry, tail: string) => {
-    const before = `${prefix(entry.port)}${style.bold(entry.signals.join(', '))} → `;
-    const after = ` …${tail ? ` ${tail}` : ''}`;
+  const prefix = (ports: readonly number[]) =>
+    options.showPort ? `${style.dim(`:${ports.join(',')}`)} ` : '';
+  /** `SIGTERM → 1234 node server.js … tail`, the label cut so that a live row fits the width. */
+  const render = (entry: Entry) => {
+    const before = `${prefix(entry.ports)}${style.bold(entry.signals.join(', '))} → `;
+    const after = ` …${entry.tail ? ` ${entry.tail}` : ''}`;
     let label = entry.label;
     const columns = options.columns;
     if (options.live && columns && columns >= 20) {
@@ -102,28 +111,50 @@ export function createStatusReporter(stream: TextStream, options: StatusOptions)
     return `${before}${label}${after}`;
   };
 
-  const endLive = () => {
-    if (live) stream.write('\n');
-    live = undefined;
+  /**
+   * Live mode: clears the region, prints `lines` for good above it and draws the region again,
+   * in one write. `\r` + cursor up to the region's first row + "erase to the end of the screen".
+   */
+  const redraw = (lines: readonly string[]) => {
+    let out = drawn === 0 ? '' : `\r${drawn > 1 ? `\u001B[${drawn - 1}A` : ''}\u001B[J`;
+    for (const line of lines) out += `${line}\n`;
+    out += region.map(render).join('\n');
+    drawn = region.length;
+    if (out) stream.write(out);
   };
 
-  /** Shows an entry's current text: rewrites the live line or starts a new one. */
-  const show = (entry: Entry, tail: string, final: boolean) => {
-    const text = render(entry, tail);
-    if (final) pending.delete(entry);
+  /** A line for good: above the live region, or plain. */
+  const line = (text: string) => {
+    if (options.live) redraw([text]);
+    else stream.write(`${text}\n`);
+  };
+
+  /** An entry changed: redraw it (live), or print its line (plain, `final` or a new signal). */
+  const update = (entry: Entry, final: boolean) => {
     if (!options.live) {
-      stream.write(`${text}\n`);
+      stream.write(`${render(entry)}\n`);
       return;
     }
-    if (live !== entry) endLive();
-    stream.write(`\r\u001B[2K${text}`);
-    live = entry;
-    if (final) endLive();
+    const index = region.indexOf(entry);
+    if (final) {
+      if (index >= 0) region.splice(index, 1);
+      redraw([render(entry)]);
+    } else {
+      if (index < 0) region.push(entry);
+      redraw([]);
+    }
   };
 
-  const line = (text: string) => {
-    endLive();
-    stream.write(`${text}\n`);
+  const end = (pid: number, port: number, tail: string) => {
+    const entry = entries.get(pid);
+    if (!entry) {
+      line(`${prefix([port])}${pid} ${tail}`);
+      return;
+    }
+    if (entry.done) return; // the stop of another port saw the same exit
+    entry.done = true;
+    entry.tail = tail;
+    update(entry, true);
   };
 
   return {
@@ -132,53 +163,66 @@ export function createStatusReporter(stream: TextStream, options: StatusOptions)
         case 'signal': {
           const owner = event.owner;
           const what = owner.commandLine ?? owner.name ?? '';
-          const existing = entries.get(event.pid);
-          const entry: Entry = existing ?? {
-            port,
-            pid: event.pid,
-            label: `${event.pid}${what ? ` ${printable(what)}` : ''}`,
-            signals: [],
-          };
-          entry.signals.push(event.signal);
-          entries.set(event.pid, entry);
-          pending.add(entry);
-          show(entry, '', false);
-          break;
-        }
-        case 'exited': {
-          const entry = entries.get(event.pid);
+          let entry = entries.get(event.pid);
           if (!entry) {
-            line(`${prefix(port)}${event.pid} exited in ${formatMs(event.elapsedMs)}`);
-            break;
+            entry = {
+              ports: [],
+              pid: event.pid,
+              label: `${event.pid}${what ? ` ${printable(what)}` : ''}`,
+              signals: [],
+              tail: '',
+              done: false,
+            };
+            entries.set(event.pid, entry);
           }
-          show(entry, style.green(`exited in ${formatMs(event.elapsedMs)}`), true);
+          if (!entry.ports.includes(port)) entry.ports.push(port);
+          // The stop of another port sending the same signal to the same process is no news.
+          if (entry.signals.includes(event.signal) || entry.done) break;
+          entry.signals.push(event.signal);
+          entry.tail = '';
+          update(entry, false);
           break;
         }
-        case 'failed': {
-          const entry = entries.get(event.pid);
-          const text = style.red(
-            `failed: ${event.code}${event.message ? ` (${printable(event.message)})` : ''}`,
+        case 'exited':
+          end(event.pid, port, style.green(`exited in ${formatMs(event.elapsedMs)}`));
+          break;
+        case 'failed':
+          end(
+            event.pid,
+            port,
+            style.red(
+              `failed: ${event.code}${event.message ? ` (${printable(event.message)})` : ''}`,
+            ),
           );
-          if (entry) show(entry, text, true);
-          else line(`${prefix(port)}${event.pid} ${text}`);
           break;
-        }
         case 'skipped': {
           if (event.reason === 'dry-run') break;
+          const key = `${event.pid}:${event.reason}`;
+          if (skippedSeen.has(key)) break;
+          skippedSeen.add(key);
           line(
-            `${prefix(port)}${style.yellow('skipped')} ${event.pid ?? '(hidden)'}: ${skipReasonText(event.reason)}`,
+            `${prefix([port])}${style.yellow('skipped')} ${event.pid ?? '(hidden)'}: ${skipReasonText(event.reason)}`,
           );
           break;
         }
         case 'waiting': {
-          // Only a live line shows the clock (on the process still awaited); plain output would
-          // be noise.
-          const awaited = live && pending.has(live) ? live : pending.values().next().value;
-          if (options.live && awaited) show(awaited, style.dim(formatMs(event.elapsedMs)), false);
+          // Only live rows show the clock (on this port's processes still awaited); plain output
+          // would be noise.
+          if (!options.live) break;
+          const awaited = region.filter((entry) => entry.ports.includes(port));
+          if (awaited.length === 0) break;
+          for (const entry of awaited) entry.tail = style.dim(formatMs(event.elapsedMs));
+          redraw([]);
           break;
         }
       }
     },
-    finish: endLive,
+    finish() {
+      if (!options.live || drawn === 0) return;
+      // Rows still open (a process whose end was not reported) stay as they are.
+      region.length = 0;
+      stream.write('\n');
+      drawn = 0;
+    },
   };
 }

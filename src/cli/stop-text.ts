@@ -88,7 +88,30 @@ export function explainFree(report: FreeReport): string[] {
   if (reasons.length === 0 && report.remaining.length > 0) {
     reasons.push(`still held by ${report.remaining.map(ownerLabel).join(', ')}`);
   }
+  if (reasons.length === 0 && report.timeWait > 0) {
+    reasons.push(
+      `nothing holds it, but ${report.timeWait} TIME_WAIT ${report.timeWait === 1 ? 'socket' : 'sockets'} on the port refuse the bind (left by an outgoing connection from this port); they expire within a minute or two`,
+    );
+  }
   return reasons;
+}
+
+/**
+ * The line `free` adds below a free port's summary when TIME_WAIT sockets are left on it
+ * (`--json` has the count as `timeWait`), with what they mean: nothing for a Node server, which
+ * binds with SO_REUSEADDR; but a program that binds without it — Python's
+ * `socketserver.TCPServer`, whose `allow_reuse_address` is off (`http.server.HTTPServer` turns
+ * it on) — fails with EADDRINUSE until they expire (Linux: 60 s).
+ *
+ * @example
+ * ```ts
+ * timeWaitNote(3); // '  3 TIME_WAIT sockets remain: no obstacle to a Node server; ...'
+ * timeWaitNote(0); // ''
+ * ```
+ */
+export function timeWaitNote(count: number): string {
+  if (count <= 0) return '';
+  return `  ${count} TIME_WAIT ${count === 1 ? 'socket remains' : 'sockets remain'}: no obstacle to a Node server; programs that bind without SO_REUSEADDR (Python's socketserver.TCPServer) fail until ${count === 1 ? 'it expires' : 'they expire'} (Linux: 60 s)`;
 }
 
 /**

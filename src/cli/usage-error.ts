@@ -6,7 +6,7 @@
  * const command: CommandName = 'free';
  * ```
  */
-export type CommandName = 'who' | 'check' | 'kill' | 'free' | 'wait';
+export type CommandName = 'who' | 'check' | 'kill' | 'free' | 'wait' | 'run';
 
 /**
  * A usage error: a bad port, an unknown command or option, a bad option value. The CLI prints its

@@ -94,3 +94,19 @@ export function parsePorts(positionals: readonly string[], command: CommandName)
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
+
+/**
+ * An option's value, which must not be blank when given.
+ *
+ * @example
+ * ```ts
+ * nonEmpty('--host', '::1', 'check'); // '::1'
+ * nonEmpty('--host', ' ', 'check');   // throws UsageError
+ * ```
+ */
+export function nonEmpty(option: string, value: string | undefined, command: CommandName) {
+  if (value !== undefined && value.trim() === '') {
+    throw new UsageError(`${option} must not be empty`, command);
+  }
+  return value;
+}

@@ -6,6 +6,7 @@ import { closeHttp1Connections, type Http1Closing, isHttp1Server } from './close
 import { closeHttp2Sessions, type Http2Closing } from './close-http2.ts';
 import { assertServer, openConnections } from './connections.ts';
 import { isHttp2Server, recordOf } from './registry.ts';
+import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
@@ -110,7 +111,7 @@ function stopListening(server: Server): void {
  * });
  * ```
  */
-export async function closeServer(server: Server, options?: CloseServerOptions): Promise<void> {
+export async function closeServer(server: ServerLike, options?: CloseServerOptions): Promise<void> {
   assertServer(server);
   const valid = ownOptions<CloseServerOptions>(options);
   const timeout = validateMilliseconds('timeout', valid.timeout, DEFAULT_CLOSE_TIMEOUT);

@@ -1,6 +1,7 @@
 import { Server, Socket } from 'node:net';
 import { InvalidOptionError } from '../errors.ts';
 import { addSocket, followSessions, recordOf } from './registry.ts';
+import type { ServerLike } from './server-like.ts';
 
 /** The listener {@link trackConnections} added to each server, to remove on dispose. */
 const trackers = new WeakMap<Server, () => void>();
@@ -51,7 +52,7 @@ export function assertServer(server: unknown): asserts server is Server {
  * await closeServer(server, {timeout: 2000});
  * ```
  */
-export function trackConnections(server: Server): () => void {
+export function trackConnections(server: ServerLike): () => void {
   assertServer(server);
   followSessions(server);
   const existing = trackers.get(server);

@@ -1,12 +1,13 @@
-import type { Server } from 'node:net';
 import { constants } from 'node:os';
 import { createContext } from '../core/context.ts';
 import { InvalidOptionError } from '../errors.ts';
 import { ownOptions, validateMilliseconds, validateSignalName } from '../input.ts';
 import { createLogger } from '../log.ts';
+import type { HostAbortSignal, SignalName } from '../types.ts';
 import { closeServer, DEFAULT_CLOSE_TIMEOUT } from './close-server.ts';
 import { assertServer } from './connections.ts';
 import { followSessions } from './registry.ts';
+import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
@@ -32,19 +33,19 @@ export interface ShutdownSignalsOptions {
    * The signals to handle.
    * @default ['SIGINT', 'SIGTERM', 'SIGUSR2'] (Windows: ['SIGINT', 'SIGTERM', 'SIGHUP'])
    */
-  readonly signals?: readonly NodeJS.Signals[];
+  readonly signals?: readonly SignalName[];
   /**
    * Runs once `closeServer` has settled (the server is closed; also when closing failed) and
    * before the exit: close a database pool, flush logs. It gets the signal and an `AbortSignal`
    * that is aborted when its `beforeExitTimeout` is up. A hook that throws, rejects or does not
    * settle within `beforeExitTimeout` makes the exit status 1.
    */
-  readonly beforeExit?: (signal: NodeJS.Signals, abortSignal: AbortSignal) => void | Promise<void>;
+  beforeExit?(signal: SignalName, abortSignal: HostAbortSignal): void | Promise<void>;
   /**
    * How to exit. Replace it to embed or to test.
    * @default process.exit
    */
-  readonly exit?: (code: number) => void;
+  exit?(code: number): void;
 }
 
 function exitStatusFor(signal: NodeJS.Signals): number {
@@ -117,7 +118,7 @@ function runHook(
  * ```
  */
 export function handleShutdownSignals(
-  server: Server,
+  server: ServerLike,
   options?: ShutdownSignalsOptions,
 ): () => void {
   assertServer(server);

@@ -6,8 +6,9 @@ import { createContext } from '../../src/core/context.ts';
 import { linuxProcessInfo, readLinuxProcess } from '../../src/process/linux.ts';
 import { scanSocketOwners } from '../../src/system/procfs.ts';
 import { withContext } from '../helpers/context.ts';
-// The live tests read this machine's /proc: LINUX_ONLY.
-import { getTestPort, LINUX_ONLY, startHolder, trackHolders } from '../helpers/holders.ts';
+// The live tests read this machine's /proc (LINUX_PROC: Linux only).
+import { getTestPort, startHolder, trackHolders } from '../helpers/holders.ts';
+import { PROC as LINUX_PROC } from '../helpers/live.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp.ts';
 
 const hold = trackHolders();
@@ -75,7 +76,7 @@ test('/proc/<pid>/stat with a name holding spaces and parentheses', TREE, () => 
   assert.equal(readLinuxProcess(999999, tree), undefined, 'a gone process is undefined');
 });
 
-test('this process, read live from /proc', LINUX_ONLY, async () => {
+test('this process, read live from /proc', LINUX_PROC, async () => {
   const info = (await linuxProcessInfo([process.pid], createContext())).get(process.pid);
   assert.equal(info?.pid, process.pid);
   assert.equal(info?.ppid, process.ppid);
@@ -91,7 +92,7 @@ test('this process, read live from /proc', LINUX_ONLY, async () => {
 
 test(
   'with an empty PATH the procfs adapter alone still finds every owner',
-  LINUX_ONLY,
+  LINUX_PROC,
   async (t) => {
     const port = await getTestPort();
     const holder = await hold(startHolder({ port, host: '127.0.0.1', children: 2 }));

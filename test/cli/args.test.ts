@@ -19,6 +19,7 @@ test('free with repeated ports, a duration and a filter; list is who (moved)', (
     command: 'who',
     ports: [1],
     json: false,
+    quiet: false,
     protocol: 'tcp',
     adapter: undefined,
   });
@@ -37,17 +38,22 @@ test('version and help', () => {
   assert.throws(() => parseCommandLine(['help', 'nope']), usage);
 });
 
-test('--json, --protocol and --adapter may come before the command', () => {
+test('--json, --protocol, --adapter and -q may come before the command', () => {
   const who = parseCommandLine(['--json', '--protocol', 'udp', '--adapter=ss', 'who', '53']);
   assert.deepEqual(who, {
     command: 'who',
     ports: [53],
     json: true,
+    quiet: false,
     protocol: 'udp',
     adapter: 'ss',
   });
   assert.throws(() => parseCommandLine(['--grace', '1s', 'kill', '1']), /before the command/);
-  assert.throws(() => parseCommandLine(['-q', 'kill', '1']), usage);
+  assert.throws(() => parseCommandLine(['-f', 'kill', '1']), usage);
+  const quiet = parseCommandLine(['-q', 'kill', '1']);
+  assert.ok(quiet.command === 'kill' && quiet.quiet);
+  const check = parseCommandLine(['--quiet', 'check', '1']);
+  assert.ok(check.command === 'check' && check.quiet);
   assert.throws(() => parseCommandLine(['--protocol']), /argument missing/);
   assert.throws(() => parseCommandLine(['--json']), {
     code: 'ERR_CLI_USAGE',
@@ -107,4 +113,47 @@ test('usage errors: no command, unknown command or option, no port', () => {
     /--adapter must not be empty/,
   );
   assert.throws(() => parseCommandLine(['who', '80', '--protocol', 'sctp']), usage);
+});
+
+test('-q on every command; a negative port and a negative duration are bad values', () => {
+  for (const command of ['who', 'check', 'wait', 'kill', 'free']) {
+    const parsed = parseCommandLine([command, '80', '-q']);
+    assert.ok('quiet' in parsed && parsed.quiet, command);
+  }
+  assert.throws(() => parseCommandLine(['free', '-1']), /^UsageError: invalid port "-1"/);
+  assert.throws(() => parseCommandLine(['kill', '80', '--grace', '-5']), /invalid --grace "-5"/);
+  assert.throws(() => parseCommandLine(['kill', '80', '-g', '-5']), /invalid --grace "-5"/);
+  assert.throws(
+    () => parseCommandLine(['kill', '80', '--grace']),
+    /'--grace <value>' argument missing/,
+  );
+});
+
+test('run: ports with --port, the command after -- or from its first word on', () => {
+  const dashes = parseCommandLine([
+    'run',
+    '-p',
+    '3000',
+    '--port',
+    '5173',
+    '--',
+    'npm',
+    'run',
+    'dev',
+  ]);
+  assert.ok(dashes.command === 'run');
+  assert.deepEqual(
+    [dashes.ports, dashes.argv],
+    [
+      [3000, 5173],
+      ['npm', 'run', 'dev'],
+    ],
+  );
+  const word = parseCommandLine(['run', '-p', '3000', '-g', '2s', 'node', '--watch', 'server.js']);
+  assert.ok(word.command === 'run');
+  assert.deepEqual([word.grace, word.argv], [2000, ['node', '--watch', 'server.js']]);
+  assert.deepEqual(parseCommandLine(['run', '--help']), { command: 'help', topic: 'run' });
+  assert.throws(() => parseCommandLine(['run', '--', 'node']), /missing --port/);
+  assert.throws(() => parseCommandLine(['run', '-p', '3000']), /missing the command/);
+  assert.throws(() => parseCommandLine(['run', '-p', '3000', '--json', '--', 'node']), usage);
 });

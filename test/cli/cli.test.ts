@@ -10,7 +10,8 @@ import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-// The live suites read /proc-backed owner details (names, users, command lines): LINUX_ONLY.
+// The live suites run on every OS; see the guards (test/helpers/live.ts) for what each OS
+// cannot do or show.
 import {
   AS_NOBODY,
   canListen,
@@ -20,13 +21,22 @@ import {
   getTestPort,
   type Holder,
   hasPython,
-  LINUX_ONLY,
   REPO_ROOT,
   type ScriptResult,
   startHolder,
   startPythonHolder,
   trackHolders,
 } from '../helpers/holders.ts';
+
+import {
+  EVERY_OS,
+  needs,
+  POSIX_SIGNALS,
+  PROC,
+  SHARED_SOCKETS,
+  TIME_WAIT_LISTED,
+  UNIX_NAMES,
+} from '../helpers/live.ts';
 
 const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const ESC = '\u001B';
@@ -155,7 +165,9 @@ describe('bad input: exit 2, one line on stderr, nothing done', () => {
     ['free'],
     ['bogus', held],
     ['--grace', '1', 'free', held],
-    ['--quiet', 'free', held],
+    ['--force', 'free', held],
+    ['free', '-1'],
+    ['free', held, '-q', '--grace', '-5'],
     ['--protocol'],
     [],
   ];
@@ -189,7 +201,7 @@ describe('bad input: exit 2, one line on stderr, nothing done', () => {
   });
 });
 
-describe('who', LINUX_ONLY, () => {
+describe('who', needs(UNIX_NAMES, SHARED_SOCKETS), () => {
   test('lists node and python3 holders: pid, name, user, address, state, command line', async (t) => {
     const nodePort = await getTestPort();
     const node = await hold(startHolder({ port: nodePort, host: '127.0.0.1' }));
@@ -280,7 +292,7 @@ describe('who', LINUX_ONLY, () => {
     }
   });
 
-  test('a free port says free; TIME_WAIT sockets are counted', async () => {
+  test('a free port says free; TIME_WAIT sockets are counted', TIME_WAIT_LISTED, async () => {
     const port = await getTestPort();
     // The server closes first: its side of the connection goes to TIME_WAIT on `port`.
     const server = createServer((socket) => socket.end());
@@ -316,7 +328,7 @@ describe('who', LINUX_ONLY, () => {
   });
 });
 
-describe('check', LINUX_ONLY, () => {
+describe('check', EVERY_OS, () => {
   test('exit 0 when free, 1 when in use, one line per port', async () => {
     const freePort = await getTestPort();
     const heldPort = await getTestPort();
@@ -345,7 +357,7 @@ describe('check', LINUX_ONLY, () => {
     );
   });
 
-  test('check agrees with the socket table on every address and UDP', async () => {
+  test('check agrees with the socket table on every address and UDP', PROC, async () => {
     for (const host of ['127.0.0.1', '0.0.0.0', '::1', '::', ':: (IPv6 only)']) {
       const port = await getTestPort();
       const holder = await hold(
@@ -371,7 +383,11 @@ describe('check', LINUX_ONLY, () => {
     assert.equal((await cli(['check', String(port)])).code, 0, 'TCP is free beside a UDP holder');
   });
 
-  test('check loads neither debug nor the socket-table code (lean start-up)', async () => {
+  test('check loads neither debug nor the socket-table code (lean start-up)', {
+    skip:
+      process.platform !== 'linux' &&
+      'on macOS and Windows check confirms a free port with the socket table (lean only on Linux)',
+  }, async () => {
     const port = await getTestPort();
     const report =
       "import{createRequire}from'node:module';const r=createRequire(process.execPath);" +
@@ -392,7 +408,7 @@ describe('check', LINUX_ONLY, () => {
   });
 });
 
-describe('kill and free', LINUX_ONLY, () => {
+describe('kill and free', POSIX_SIGNALS, () => {
   test('free stops node and python3 holders, exits 0, and the ports are bindable after', async () => {
     const nodePort = await getTestPort();
     const node = await hold(startHolder({ port: nodePort, host: '127.0.0.1' }));
@@ -503,7 +519,7 @@ describe('kill and free', LINUX_ONLY, () => {
   });
 });
 
-describe('wait', LINUX_ONLY, () => {
+describe('wait', EVERY_OS, () => {
   test('--until in-use resolves when a server comes up later', async () => {
     const port = await getTestPort();
     const started = performance.now();
@@ -538,7 +554,7 @@ describe('wait', LINUX_ONLY, () => {
   });
 });
 
-describe('colour', LINUX_ONLY, () => {
+describe('colour', EVERY_OS, () => {
   test('colour only when forced; never with NO_COLOR or --json, never off a terminal', async () => {
     const port = await getTestPort();
     await hold(startHolder({ port }));

@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { describe, test } from 'node:test';
 import { findFreePort, isPortInUse } from '../../src/index.ts';
-// The ::1-only cases assume Linux's dual-stack rules: LINUX_ONLY.
+// The ::1-only cases run on every OS: each OS's probe list has ::1 (test/helpers/live.ts).
 import {
   getTestPort,
   type HolderOptions,
-  LINUX_ONLY,
   listen,
   startHolder,
   trackHolders,
 } from '../helpers/holders.ts';
+import { EVERY_OS } from '../helpers/live.ts';
 
 const hold = trackHolders();
 const _holder = (options: HolderOptions) => hold(startHolder(options));
@@ -27,7 +27,7 @@ describe('findFreePort', () => {
 
   test(
     'skips a preferred port taken on any address (a listener on ::1 only counts)',
-    LINUX_ONLY,
+    EVERY_OS,
     async () => {
       const taken = await getTestPort();
       const server = await listen(taken, '::1');

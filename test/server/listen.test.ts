@@ -4,16 +4,16 @@ import net from 'node:net';
 import { describe, test } from 'node:test';
 import { createContext } from '../../src/core/context.ts';
 import { handleShutdownSignals, listenWhenFree, PortUnavailableError } from '../../src/index.ts';
-// LINUX_ONLY: listenWhenFree stops real processes; the ::1-only probes assume Linux's dual-stack
-// rules.
+// Live on every OS (see test/helpers/live.ts).
 import {
   getTestPort,
   type HolderOptions,
-  LINUX_ONLY,
   listen,
   startHolder,
   trackHolders,
 } from '../helpers/holders.ts';
+
+import { EVERY_OS, POSIX_SIGNALS } from '../helpers/live.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
@@ -21,8 +21,8 @@ const holder = (options: HolderOptions) => hold(startHolder(options));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const close = (server: net.Server) => new Promise((resolve) => server.close(resolve));
 
-describe('listenWhenFree', LINUX_ONLY, () => {
-  test('stops the holder, then listens', async () => {
+describe('listenWhenFree', EVERY_OS, () => {
+  test('stops the holder, then listens', POSIX_SIGNALS, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit', exitDelay: 100 });
     const server = http.createServer((_request, response) => response.end('mine'));

@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { describe, test } from 'node:test';
 import { waitForPort } from '../../src/index.ts';
-// The ::1-only cases assume Linux's dual-stack rules: LINUX_ONLY.
+// The ::1-only cases run on every OS: each OS's probe list has ::1 (test/helpers/live.ts).
 import {
   getTestPort,
   type HolderOptions,
-  LINUX_ONLY,
   listen,
   startHolder,
   trackHolders,
 } from '../helpers/holders.ts';
+import { EVERY_OS } from '../helpers/live.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
@@ -32,7 +32,7 @@ describe('waitForPort', () => {
 
   test(
     "until 'in-use' sees a listener on ::1 only (bind probe, not a connect to 127.0.0.1)",
-    LINUX_ONLY,
+    EVERY_OS,
     async () => {
       const port = await getTestPort();
       const server = await listen(port, '::1');

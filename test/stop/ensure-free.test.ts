@@ -4,15 +4,14 @@ import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { ensurePortFree, freePort, getProcessesOnPort, isPortInUse } from '../../src/index.ts';
 import { withContext } from '../helpers/context.ts';
-// The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
-// strategy's tests).
+// The stop tests run real processes on every OS; see the guards (test/helpers/live.ts) for what
+// each OS cannot do.
 import {
   canListen,
   canSwitchUser,
   getTestPort,
   type HolderOptions,
   hasPython,
-  LINUX_ONLY,
   listen,
   pidAlive,
   runAsNobody,
@@ -21,12 +20,19 @@ import {
   trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
+import {
+  EVERY_OS,
+  POSIX_SIGNALS,
+  PROC,
+  SHARED_SOCKETS,
+  TIME_WAIT_LISTED,
+} from '../helpers/live.ts';
 import { failingSignals, linuxWith } from '../helpers/strategies.ts';
 
 const hold = trackHolders();
 const holder = (options: HolderOptions) => hold(startHolder(options));
 
-describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
+describe('ensurePortFree / freePort: stopping and waiting', POSIX_SIGNALS, () => {
   test('a port nothing holds is free at once, nothing stopped', async () => {
     const port = await getTestPort();
     const t0 = performance.now();
@@ -80,7 +86,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
     assert.equal((await h.exited).signal, 'SIGTERM');
   });
 
-  test('TIME_WAIT rows on the port are reported, never waited for', async () => {
+  test('TIME_WAIT rows on the port are reported, never waited for', TIME_WAIT_LISTED, async () => {
     const port = await getTestPort();
     const server = await listen(port);
     // The server closes its side first: the TIME_WAIT row sits on the server's port.
@@ -183,7 +189,7 @@ describe('ensurePortFree / freePort: stopping and waiting', LINUX_ONLY, () => {
   });
 });
 
-describe('ensurePortFree / freePort: false early when nothing can change', LINUX_ONLY, () => {
+describe('ensurePortFree / freePort: false early when nothing can change', EVERY_OS, () => {
   test('the calling process holds the port: false quickly, still alive, server kept', async () => {
     const port = await getTestPort();
     const server = await listen(port);
@@ -207,7 +213,8 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
     }
   });
 
-  test('the calling process shares the port with a child: the child is left alone too', async () => {
+  test('the calling process shares the port with a child: the child is left alone too', async (t) => {
+    if (SHARED_SOCKETS.skip) return t.skip(SHARED_SOCKETS.skip);
     const port = await getTestPort();
     const server = await listen(port);
     // A child that inherits this process's listening socket.
@@ -248,7 +255,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
     assert.equal(h.alive(), true);
   });
 
-  test('EPERM on the signal: false at once, "unstoppable-owner"', async () => {
+  test('EPERM on the signal: false at once, "unstoppable-owner"', PROC, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const strategy = failingSignals('EPERM');
@@ -274,7 +281,7 @@ describe('ensurePortFree / freePort: false early when nothing can change', LINUX
 });
 
 describe('ensurePortFree: waitOnly and abort', () => {
-  test('waitOnly stops nothing: false with "timeout" after maxWait', LINUX_ONLY, async () => {
+  test('waitOnly stops nothing: false with "timeout" after maxWait', EVERY_OS, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const t0 = performance.now();
@@ -287,7 +294,7 @@ describe('ensurePortFree: waitOnly and abort', () => {
     assert.equal(h.alive(), true);
   });
 
-  test('waitOnly: true as soon as the holder goes away on its own', LINUX_ONLY, async () => {
+  test('waitOnly: true as soon as the holder goes away on its own', EVERY_OS, async () => {
     const port = await getTestPort();
     const server = await listen(port);
     setTimeout(() => server.close(), 150);
@@ -297,7 +304,7 @@ describe('ensurePortFree: waitOnly and abort', () => {
     assert.ok(elapsed >= 140 && elapsed < 1000, `elapsed ${elapsed}`);
   });
 
-  test('an abort while waiting rejects with ERR_ABORTED', LINUX_ONLY, async () => {
+  test('an abort while waiting rejects with ERR_ABORTED', EVERY_OS, async () => {
     const port = await getTestPort();
     await holder({ port, onSigterm: 'exit' });
     await assert.rejects(

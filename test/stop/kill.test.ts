@@ -11,15 +11,14 @@ import { createPosixSignaller } from '../../src/process/posix-signaller.ts';
 import { createPosixStrategy } from '../../src/process/posix-stop.ts';
 import type { StopProgress } from '../../src/reports.ts';
 import type { PortOwner } from '../../src/types.ts';
-// The stop tests run real processes and read /proc: LINUX_ONLY (other platforms: their own
-// strategy's tests).
+// The stop tests run real processes on every OS; see the guards (test/helpers/live.ts) for what
+// each OS cannot do.
 import {
   collect,
   getTestPort,
   HOLDER_STDIO,
   type HolderOptions,
   hasPython,
-  LINUX_ONLY,
   listen,
   NODE_LIFELINE,
   PYTHON_LIFELINE,
@@ -31,6 +30,7 @@ import {
   trackHolders,
   waitForLine,
 } from '../helpers/holders.ts';
+import { EVERY_OS, needs, POSIX_SIGNALS, PROC, UNIX_NAMES } from '../helpers/live.ts';
 import { recordIo } from '../helpers/no-io.ts';
 import { failingSignals, linuxWith } from '../helpers/strategies.ts';
 
@@ -59,7 +59,7 @@ function owner(pid: number | null, name = 'x'): PortOwner {
   };
 }
 
-describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
+describe('killProcessOnPort: escalation', POSIX_SIGNALS, () => {
   test('a holder that exits ~200 ms after SIGTERM is stopped by SIGTERM alone', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit', exitDelay: 200 });
@@ -142,7 +142,7 @@ describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
   });
 
   test('a zombie counts as gone (its parent never reaps it)', {
-    skip: !hasPython && 'needs python3',
+    skip: (!hasPython && 'needs python3') || PROC.skip,
   }, async () => {
     const port = await getTestPort();
     // The python parent forks a child that holds the port and never waits for it.
@@ -179,7 +179,7 @@ describe('killProcessOnPort: escalation', LINUX_ONLY, () => {
   });
 });
 
-describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
+describe('killProcessOnPort: what is never stopped', EVERY_OS, () => {
   test('a connected client survives', async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
@@ -271,7 +271,7 @@ describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
     assert.match(plan.skipped[2]?.message ?? '', /cannot be seen/);
   });
 
-  test('filter leaves an owner alone', async () => {
+  test('filter leaves an owner alone', UNIX_NAMES, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const seen: PortOwner[] = [];
@@ -290,7 +290,7 @@ describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
     assert.equal(h.alive(), true);
   });
 
-  test('dryRun signals nothing and says what it would do', async () => {
+  test('dryRun signals nothing and says what it would do', POSIX_SIGNALS, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const report = await killProcessOnPort(port, { dryRun: true });
@@ -307,7 +307,7 @@ describe('killProcessOnPort: what is never stopped', LINUX_ONLY, () => {
 
 describe(
   'killProcessOnPort: the pid-reuse guard and failures (injected signaller)',
-  LINUX_ONLY,
+  needs(PROC),
   () => {
     test('an identity that changes between signals: the reused pid never gets SIGKILL', async () => {
       const port = await getTestPort();
@@ -486,7 +486,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
 
   test(
     'an already aborted signal rejects with ERR_ABORTED and signals nothing',
-    LINUX_ONLY,
+    EVERY_OS,
     async () => {
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'exit' });
@@ -499,7 +499,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
 
   test(
     'an abort during the grace period rejects at once and sends no SIGKILL',
-    LINUX_ONLY,
+    POSIX_SIGNALS,
     async () => {
       const port = await getTestPort();
       const h = await holder({ port, onSigterm: 'ignore' });
@@ -514,7 +514,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
     },
   );
 
-  test('a throwing onProgress does not break the stop', LINUX_ONLY, async () => {
+  test('a throwing onProgress does not break the stop', EVERY_OS, async () => {
     const port = await getTestPort();
     const h = await holder({ port, onSigterm: 'exit' });
     const report = await killProcessOnPort(port, {
@@ -525,7 +525,7 @@ describe('killProcessOnPort: input, abort, progress', () => {
     assert.deepEqual(report.killed, [h.pid]);
   });
 
-  test('UDP: a bound UDP socket is stopped with protocol udp', LINUX_ONLY, async () => {
+  test('UDP: a bound UDP socket is stopped with protocol udp', POSIX_SIGNALS, async () => {
     const port = await getTestPort();
     const source = `${NODE_LIFELINE} const s = require('dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.1', () => console.log('ready'));`;
     const child = spawn(process.execPath, ['-e', source], { stdio: HOLDER_STDIO });

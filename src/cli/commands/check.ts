@@ -33,7 +33,7 @@ async function checkPorts(invocation: CheckInvocation): Promise<CheckResult[]> {
  *
  * @example
  * ```ts
- * const status = await runCheck({command: 'check', ports: [3000], json: true, protocol: 'tcp', adapter: undefined, host: undefined}, io);
+ * const status = await runCheck({command: 'check', ports: [3000], json: true, quiet: false, protocol: 'tcp', adapter: undefined, host: undefined}, io);
  * // stdout: {"command": "check", "ok": true, "exitCode": 0, "ports": [{"port": 3000, "inUse": false, ...}]}
  * ```
  */
@@ -55,6 +55,7 @@ export async function runCheck(invocation: CheckInvocation, io: CliIO): Promise<
     });
     return exitCode;
   }
+  if (invocation.quiet) return exitCode;
   const { out } = styles(io, false);
   for (const probe of probes) {
     const where = `${probe.port}/${probe.protocol}${invocation.host ? ` on ${invocation.host}` : ''}`;

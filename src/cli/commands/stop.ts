@@ -12,7 +12,13 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { StopInvocation } from '../invocation.ts';
 import { type CliIO, printError, type Style, styles, writeJson } from '../output.ts';
 import { createStatusReporter, type StatusReporter } from '../status.ts';
-import { dryRunLines, explainFree, explainKill, stoppedSummary } from '../stop-text.ts';
+import {
+  dryRunLines,
+  explainFree,
+  explainKill,
+  stoppedSummary,
+  timeWaitNote,
+} from '../stop-text.ts';
 
 /** Per port: did it end up free, the JSON, and the lines for people. */
 interface PortOutcome {
@@ -98,7 +104,7 @@ async function freeOnePort(
     free: report.free,
     json: { ...report, ...(problems.length ? { message: problems.join('; ') } : {}) },
     summary: report.free
-      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report.kill)})\n`
+      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report.kill)})\n${report.timeWait > 0 ? `${out.dim(timeWaitNote(report.timeWait))}\n` : ''}`
       : undefined,
     problems,
   };
@@ -116,6 +122,7 @@ async function freeOnePort(
  */
 export async function runStop(invocation: StopInvocation, io: CliIO): Promise<ExitCodeValue> {
   const { out, err } = styles(io, invocation.json);
+  // -q: errors only (and the JSON document, when asked for).
   const status = invocation.quiet
     ? undefined
     : createStatusReporter(io.stderr, {
@@ -162,7 +169,7 @@ export async function runStop(invocation: StopInvocation, io: CliIO): Promise<Ex
       dryRun: invocation.dryRun,
       ports: outcomes.map((outcome) => outcome.json),
     });
-  } else {
+  } else if (!invocation.quiet) {
     io.stdout.write(outcomes.map((outcome) => outcome.summary ?? '').join(''));
   }
   return exitCode;

@@ -69,6 +69,7 @@ async function waitAll(
   const { out } = styles(io, false);
   for (const result of results) {
     if (result.reached) {
+      if (invocation.quiet) continue;
       io.stdout.write(
         `${result.port}/${result.protocol}: ${out.green(invocation.until)} after ${formatMs(result.elapsedMs)}\n`,
       );

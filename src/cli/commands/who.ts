@@ -74,7 +74,7 @@ export function renderWhoPort(result: PortReport, style: Style, maxWidth?: numbe
  *
  * @example
  * ```ts
- * const status = await runWho({command: 'who', ports: [3000], json: false, protocol: 'tcp', adapter: undefined}, io);
+ * const status = await runWho({command: 'who', ports: [3000], json: false, quiet: false, protocol: 'tcp', adapter: undefined}, io);
  * ```
  */
 export async function runWho(invocation: WhoInvocation, io: CliIO): Promise<0> {
@@ -88,6 +88,7 @@ export async function runWho(invocation: WhoInvocation, io: CliIO): Promise<0> {
     writeJson(io.stdout, { command: 'who', ok: true, exitCode: ExitCode.OK, ports: results });
     return ExitCode.OK;
   }
+  if (invocation.quiet) return ExitCode.OK;
   const { out } = styles(io, false);
   const maxWidth = io.stdout.isTTY ? io.stdout.columns : undefined;
   io.stdout.write(results.map((result) => renderWhoPort(result, out, maxWidth)).join('\n'));
