@@ -6,6 +6,7 @@ import {
   DEFAULT_WAIT_TIMEOUT,
   nonEmpty,
   parseDuration,
+  parseManaged,
   parsePorts,
   parseProtocol,
   parseSignal,
@@ -42,6 +43,8 @@ const STOP: Options = {
   force: { type: 'boolean', short: 'f' },
   'dry-run': { type: 'boolean', short: 'n' },
   filter: { type: 'string', multiple: true },
+  host: { type: 'string' },
+  managed: { type: 'string' },
 };
 
 const { json: _json, ...COMMON_WITHOUT_JSON } = COMMON;
@@ -65,6 +68,8 @@ const OPTIONS: Readonly<Record<CommandName, Options>> = {
     grace: { type: 'string', short: 'g' },
     force: { type: 'boolean', short: 'f' },
     'max-wait': { type: 'string', short: 'w' },
+    host: { type: 'string' },
+    managed: { type: 'string' },
   },
 };
 
@@ -214,6 +219,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
         dryRun: bool('dry-run'),
         filters,
+        host: nonEmpty('--host', str('host'), command),
+        managed: parseManaged(str('managed'), command),
       };
     }
   }

@@ -8,7 +8,7 @@
  * | 1 | `NOT_FREE` | `check` — a port is in use; `kill`/`free` — a port is still held at the end; `wait` — the timeout ran out |
  * | 2 | `USAGE` | bad usage (a bad port, an unknown command or option, a bad option value): a one-line error on stderr, nothing was done |
  * | 3 | `UNKNOWN` | the question could not be answered: no socket-table adapter works here, a forced adapter is unavailable, a tool failed, or an unexpected error |
- * | 130 | `INTERRUPTED` | `wait` was interrupted (Ctrl-C, SIGINT) |
+ * | 130 | `INTERRUPTED` | `wait`, `kill` or `free` was interrupted (Ctrl-C: SIGINT; `kill`/`free` also SIGTERM) |
  *
  * When several ports give different answers, the most serious status wins: 3 over 1 over 0.
  *

@@ -84,11 +84,19 @@ its parents, never pid 0 or 1): the polite signal first, SIGKILL after the grace
   -f, --force            SIGKILL at once
   -n, --dry-run          show what would be stopped, stop nothing
       --filter <name>    only stop processes with this name (repeatable: any of them)
+      --host <address>   only the holders in the way of this address (default: every
+                         address listen(port) would use)
+      --managed <mode>   skip (default): a holder that Docker, systemd, launchd, pm2 or a
+                         Windows service runs is left alone, with the command that stops it
+                         properly; signal: stop it like any other holder
 
 ${COMMON_HELP}
 
-Exit status: 0 every port free at the end (--dry-run: answered), 1 a port still held,
-2 bad usage, 3 could not determine.
+Ctrl-C stops waiting and sends no further signal: what was done is printed (valid JSON
+under --json) and the exit status is 130.
+
+Exit status: 0 every port free at the end (--dry-run: answered), 1 a port still held (a
+managed holder: with its manager's hint), 2 bad usage, 3 could not determine, 130 interrupted.
 `,
   free: `Usage: portwarden free <port...> [options]
 
@@ -101,6 +109,11 @@ listen on each port. Made for package.json scripts: "predev": "portwarden free 3
   -w, --max-wait <ms>    give up after this long in all (default 15000)
   -n, --dry-run          show what would be stopped, stop nothing
       --filter <name>    only stop processes with this name (repeatable: any of them)
+      --host <address>   only the holders in the way of this address (default: every
+                         address listen(port) would use)
+      --managed <mode>   skip (default): a holder that Docker, systemd, launchd, pm2 or a
+                         Windows service runs is left alone, with the command that stops it
+                         properly; signal: stop it like any other holder
 
 ${COMMON_HELP}
 
@@ -108,8 +121,12 @@ The summary counts TIME_WAIT sockets left on a port: they do not stop a Node ser
 do stop programs that bind without SO_REUSEADDR (Python's socketserver.TCPServer) for up to a
 minute.
 
-Exit status: 0 every port free at the end (--dry-run: answered), 1 a port still held,
-2 bad usage, 3 could not determine.
+Ctrl-C stops waiting and sends no further signal: what was done is printed (valid JSON
+under --json) and the exit status is 130.
+
+Exit status: 0 every port free at the end (--dry-run: answered), 1 a port still held (a
+managed holder: with its manager's hint; one its manager started again: respawned), 2 bad
+usage, 3 could not determine, 130 interrupted.
 `,
   wait: `Usage: portwarden wait <port...> [--until free|in-use] [--timeout <ms>] [options]
 
@@ -138,6 +155,8 @@ portwarden is told to stop, whatever the command left running in its group is st
   -s, --signal <name>    polite signal for the port's holders (default SIGTERM)
   -f, --force            SIGKILL the port's holders at once
   -w, --max-wait <ms>    how long freeing the ports may take (default 15000)
+      --host <address>   only the holders in the way of this address
+      --managed <mode>   skip (default) or signal holders a manager runs (see free --help)
 ${SHARED_HELP}
 
 The command starts at --, or at the first word that is not an option of run:
@@ -150,7 +169,8 @@ node or an .exe.
 
 Exit status: the command's (128 + the signal number when a signal ended it), 1 when a port
 could not be freed (the command was not started), 2 bad usage, 3 could not determine,
-127 command not found, 126 command could not be started.
+127 command not found, 126 command could not be started, 130 interrupted (Ctrl-C) while the
+ports were being freed (no further signal to their holders, the command was not started).
 `,
 };
 

@@ -69,6 +69,10 @@ export interface StopInvocation extends BaseInvocation {
   readonly dryRun: boolean;
   /** Process names to stop; empty: every holder. */
   readonly filters: readonly string[];
+  /** Only the owners in the way of this address (`--host`); `undefined`: every address. */
+  readonly host: string | undefined;
+  /** `--managed`: leave owners a manager runs alone (`skip`) or stop them too (`signal`). */
+  readonly managed: 'skip' | 'signal';
 }
 
 /**
@@ -89,6 +93,10 @@ export interface RunInvocation extends BaseInvocation {
   readonly force: boolean;
   /** How long freeing the ports may take before the start. */
   readonly maxWait: number | undefined;
+  /** Only the owners in the way of this address (`--host`); `undefined`: every address. */
+  readonly host: string | undefined;
+  /** `--managed`: leave owners a manager runs alone (`skip`) or stop them too (`signal`). */
+  readonly managed: 'skip' | 'signal';
   /** The command to start: program and arguments, never through a shell. */
   readonly argv: readonly string[];
 }

@@ -5,7 +5,14 @@
  */
 import type { RunInvocation } from './invocation.ts';
 import { UsageError } from './usage-error.ts';
-import { nonEmpty, parseDuration, parsePorts, parseProtocol, parseSignal } from './values.ts';
+import {
+  nonEmpty,
+  parseDuration,
+  parseManaged,
+  parsePorts,
+  parseProtocol,
+  parseSignal,
+} from './values.ts';
 
 type Values = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
@@ -49,6 +56,8 @@ export function runInvocation(
     force,
     maxWait:
       maxWaitText === undefined ? undefined : parseDuration('--max-wait', maxWaitText, command),
+    host: nonEmpty('--host', str('host'), command),
+    managed: parseManaged(str('managed'), command),
     argv: [...argv],
   };
 }

@@ -4,12 +4,33 @@
  *
  * @module
  */
-import type { FreeReport, KillReport, PortOwner, Protocol } from '../index.ts';
+import type { FreeReport, KillReport, PortOwner, ProcessManager, Protocol } from '../index.ts';
 import { formatMs, printable, type Style } from './output.ts';
 import { skipReasonText } from './status.ts';
 
 function ownerLabel(owner: { readonly pid: number | null; readonly name: string | null }): string {
   return `${owner.pid ?? 'hidden'}${owner.name ? ` ${printable(owner.name)}` : ''}`;
+}
+
+/**
+ * Who runs a process, in words: `pm2 (app api)`, `systemd (web.service)`, `pid 812 (nodemon)`.
+ *
+ * @example
+ * ```ts
+ * managerLabel({kind: 'pm2', name: 'api', hint: 'pm2 stop api'}); // 'pm2 (api)'
+ * managerLabel({kind: 'parent', name: 'pid 812 (nodemon)', hint: '...'}); // 'its parent, pid 812 (nodemon)'
+ * ```
+ */
+export function managerLabel(manager: ProcessManager): string {
+  if (manager.kind === 'parent') return `its parent, ${printable(manager.name ?? 'unknown')}`;
+  return `${printable(manager.kind)}${manager.name ? ` (${printable(manager.name)})` : ''}`;
+}
+
+function managedText(label: string, owner: PortOwner | undefined, hint: string | undefined) {
+  const manager = owner?.manager ?? null;
+  const by = manager ? managerLabel(manager) : 'a manager';
+  const how = hint ?? manager?.hint;
+  return `${label} is run by ${by}, which would start it again or depends on it: left alone${how ? `; stop it there: ${printable(how)}` : ''} (--managed signal stops it anyway)`;
 }
 
 /**
@@ -45,6 +66,8 @@ export function explainKill(report: KillReport): string[] {
       reasons.push(
         `held by a process of ${user ? `user ${printable(user)}` : 'another user'} that portwarden cannot see or stop${skipped.hint ? `: ${skipped.hint}` : ''}`,
       );
+    } else if (skipped.reason === 'managed') {
+      reasons.push(managedText(ownerLabel(skipped), owners.get(skipped.pid), skipped.hint));
     } else {
       reasons.push(`${ownerLabel(skipped)} ${skipReasonText(skipped.reason)}`);
     }
@@ -55,8 +78,14 @@ export function explainKill(report: KillReport): string[] {
 const OUTCOME_REASONS: Partial<Record<FreeReport['outcome'], string>> = {
   denied:
     'binding is refused (EACCES) though nothing holds the port: a privileged port (run as root) or an excluded port range',
-  respawned: 'new processes kept taking the port after each stop (a supervisor restarts them)',
 };
+
+function respawnedText(by: ProcessManager | null): string {
+  if (by === null) {
+    return 'new processes kept taking the port after each stop (something starts them again)';
+  }
+  return `a new holder took the port right after the stop: ${managerLabel(by)} starts it again; ${printable(by.hint)}`;
+}
 
 /**
  * One line per reason a port could not be freed.
@@ -76,6 +105,7 @@ export function explainFree(report: FreeReport): string[] {
   }
   const known = OUTCOME_REASONS[report.outcome];
   if (known) reasons.push(known);
+  if (report.outcome === 'respawned') reasons.push(respawnedText(report.respawnedBy));
   if (report.outcome === 'timeout') {
     const remaining = report.remaining.map(ownerLabel).join(', ');
     reasons.push(

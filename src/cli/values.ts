@@ -66,6 +66,16 @@ export function parseSignal(text: string, command?: CommandName): NodeJS.Signals
   throw new UsageError(`unknown signal ${JSON.stringify(text.slice(0, 40))}`, command);
 }
 
+/**
+ * `--protocol`: `tcp` (the default) or `udp`, in any case.
+ *
+ * @example
+ * ```ts
+ * parseProtocol('UDP', 'who'); // 'udp'
+ * parseProtocol(undefined, 'who'); // 'tcp'
+ * parseProtocol('sctp', 'who'); // throws UsageError
+ * ```
+ */
 export function parseProtocol(text: string | undefined, command: CommandName): Protocol {
   if (text === undefined) return 'tcp';
   const lower = text.toLowerCase();
@@ -76,6 +86,16 @@ export function parseProtocol(text: string | undefined, command: CommandName): P
   );
 }
 
+/**
+ * The port operands, each validated like the library's `parsePort` (a decimal 1-65535, nothing
+ * else), duplicates dropped.
+ *
+ * @example
+ * ```ts
+ * parsePorts(['3000', '3000', '8080'], 'free'); // [3000, 8080]
+ * parsePorts(['-1'], 'free'); // throws UsageError: invalid port "-1" ...
+ * ```
+ */
 export function parsePorts(positionals: readonly string[], command: CommandName): number[] {
   if (positionals.length === 0) throw new UsageError('missing port', command);
   const ports: number[] = [];
@@ -89,6 +109,26 @@ export function parsePorts(positionals: readonly string[], command: CommandName)
     if (!ports.includes(port)) ports.push(port);
   }
   return ports;
+}
+
+/**
+ * `--managed`: `skip` (the default: an owner a manager runs is left alone, with the manager's hint)
+ * or `signal` (stop it like any other owner).
+ *
+ * @example
+ * ```ts
+ * parseManaged('signal', 'free'); // 'signal'
+ * parseManaged(undefined, 'free'); // 'skip'
+ * ```
+ */
+export function parseManaged(text: string | undefined, command: CommandName): 'skip' | 'signal' {
+  if (text === undefined) return 'skip';
+  const lower = text.toLowerCase();
+  if (lower === 'skip' || lower === 'signal') return lower;
+  throw new UsageError(
+    `invalid --managed ${JSON.stringify(text.slice(0, 40))}: expected skip or signal`,
+    command,
+  );
 }
 
 function lowerFirst(text: string): string {

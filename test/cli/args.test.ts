@@ -100,6 +100,29 @@ test('kill and free: signal, force, dry run, quiet, max wait', () => {
   );
 });
 
+test('kill, free and run: --host and --managed (default: every address, skip)', () => {
+  const plain = parseCommandLine(['free', '80']);
+  assert.ok(plain.command === 'free');
+  assert.deepEqual([plain.host, plain.managed], [undefined, 'skip']);
+  const scoped = parseCommandLine(['kill', '80', '--host', '::1', '--managed', 'SIGNAL']);
+  assert.ok(scoped.command === 'kill');
+  assert.deepEqual([scoped.host, scoped.managed], ['::1', 'signal']);
+  const run = parseCommandLine([
+    'run',
+    '-p',
+    '80',
+    '--managed=signal',
+    '--host',
+    '127.0.0.1',
+    'node',
+  ]);
+  assert.ok(run.command === 'run');
+  assert.deepEqual([run.host, run.managed], ['127.0.0.1', 'signal']);
+  assert.throws(() => parseCommandLine(['free', '80', '--managed', 'kill']), /invalid --managed/);
+  assert.throws(() => parseCommandLine(['free', '80', '--host', '']), /--host must not be empty/);
+  assert.throws(() => parseCommandLine(['who', '80', '--managed', 'skip']), usage, 'who has none');
+});
+
 test('usage errors: no command, unknown command or option, no port', () => {
   assert.throws(() => parseCommandLine([]), { code: 'ERR_CLI_USAGE', message: 'missing command' });
   assert.throws(() => parseCommandLine(['frob', '1']), /unknown command "frob"/);

@@ -4,12 +4,12 @@
  * loopback ports) and signals only the pids it started.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { cliEnv, ensureBuiltCli, CLI_MAIN as MAIN, runBuiltCli } from '../helpers/cli.ts';
 // The live suites run on every OS; see the guards (test/helpers/live.ts) for what each OS
 // cannot do or show.
 import {
@@ -27,7 +27,6 @@ import {
   startPythonHolder,
   trackHolders,
 } from '../helpers/holders.ts';
-
 import {
   EVERY_OS,
   needs,
@@ -38,61 +37,13 @@ import {
   UNIX_NAMES,
 } from '../helpers/live.ts';
 
-const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const ESC = '\u001B';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds when dist/cli/main.js is missing or older than src/ (so the file also runs alone). */
-before(() => {
-  const stale = !existsSync(MAIN) || statSync(MAIN).mtimeMs < newestMtime(join(REPO_ROOT, 'src'));
-  if (stale) {
-    // `npm run build`, without npm's shell shim (Windows).
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(build.status, 0, `the build failed: ${build.stderr}`);
-  }
-  assert.ok(existsSync(MAIN), 'npm run build must produce dist/cli/main.js');
-});
+before(ensureBuiltCli);
 
 const hold = trackHolders();
 
-/** The environment of the CLI: no colour or debug settings inherited from the runner. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'DEBUG', 'PORTWARDEN_ADAPTER', 'NODE_OPTIONS']) {
-    delete env[key];
-  }
-  return { ...env, ...extra };
-}
-
-function spawnCli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
-): ChildProcess {
-  return spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, ...args], {
-    cwd: REPO_ROOT,
-    env: cliEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-/** Runs the built CLI asynchronously (holders it stops are our children: the loop reaps them). */
-function cli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
-): Promise<ScriptResult> {
-  return collect(spawnCli(args, options));
-}
+const cli = runBuiltCli;
 
 const ME = userInfo().username;
 

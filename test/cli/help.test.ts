@@ -20,6 +20,7 @@ const VALUES: Readonly<Record<string, string>> = {
   protocol: 'udp',
   adapter: 'ss',
   filter: 'node',
+  managed: 'signal',
 };
 
 test('the global help names every command', () => {

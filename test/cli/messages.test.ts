@@ -4,33 +4,17 @@
  * the BUILT binary.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import {
-  collect,
-  getTestPort,
-  REPO_ROOT,
-  type ScriptResult,
-  startHolder,
-  trackHolders,
-} from '../helpers/holders.ts';
+import { before, describe, test } from 'node:test';
+import { ensureBuiltCli, runBuiltCli } from '../helpers/cli.ts';
+import { getTestPort, type ScriptResult, startHolder, trackHolders } from '../helpers/holders.ts';
 
-const MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const hold = trackHolders();
 
+before(ensureBuiltCli);
+
 function cli(args: readonly string[]): Promise<ScriptResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.DEBUG;
-  delete env.PORTWARDEN_ADAPTER;
-  return collect(
-    spawn(process.execPath, [MAIN, ...args], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  return runBuiltCli(args, { env: { NO_COLOR: '1' } });
 }
 
 describe('messages for bad numbers', () => {

@@ -23,6 +23,8 @@ test('a valid run: ports de-duplicated, durations and signal parsed, argv kept',
       grace: 2000,
       force: false,
       maxWait: 60_000,
+      host: undefined,
+      managed: 'skip',
       argv: ['npm', 'run', 'dev'],
     },
   );

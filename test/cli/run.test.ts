@@ -180,6 +180,40 @@ describe('portwarden run', POSIX, () => {
     }
   });
 
+  test('Ctrl-C while the ports are freed: exit 130, no SIGKILL to the holder, nothing started', async () => {
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port, onSigterm: 'ignore' }));
+    const { child, result } = run([
+      '-p',
+      String(port),
+      '-g',
+      '60s',
+      '--',
+      process.execPath,
+      '-e',
+      'console.log("started")',
+    ]);
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes(`SIGTERM → ${holder.pid}`)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const end = await result;
+    assert.equal(end.signal, null, 'run ends by itself, not by the signal');
+    assert.equal(end.code, 130, end.stderr);
+    assert.equal(end.stdout, '', 'the command was not started');
+    assert.match(
+      end.stderr,
+      new RegExp(
+        `interrupted while freeing port ${port}/tcp: sent SIGTERM to ${holder.pid}\\b.*no further signal was sent; \\S*node\\S* was not started`,
+      ),
+    );
+    assert.equal(holder.alive(), true, 'the escalation was abandoned');
+  });
+
   test('a forked child left holding the port dies when the command exits; the port is free', async () => {
     const port = await getTestPort();
     const { child, result } = run([

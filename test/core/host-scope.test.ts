@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import {
   ensurePortFree,
   findFreePort,
+  freePort,
   isPortInUse,
   killProcessOnPort,
   listenWhenFree,
@@ -44,6 +45,21 @@ describe('host scope', LINUX_ONLY, () => {
     assert.equal(six.alive(), true);
     assert.equal(await isPortInUse(port, { host: '127.0.0.1' }), false);
     assert.equal(await isPortInUse(port), true, 'the port is still held on other addresses');
+  });
+
+  test('freePort({host}): its report names the holders of other addresses as left alone', async () => {
+    const port = await getTestPort();
+    const local = await holder({ port, host: '127.0.0.1' });
+    const other = await holder({ port, host: '127.0.0.2' });
+    const report = await freePort(port, { host: '127.0.0.1', maxWait: 5000 });
+    assert.equal(report.free, true);
+    assert.deepEqual(report.kill?.killed, [local.pid]);
+    // Regression: freePort's report listed only the skips of a round that ended the call.
+    assert.deepEqual(
+      report.kill?.skipped.map((entry) => [entry.pid, entry.reason]),
+      [[other.pid, 'other-address']],
+    );
+    assert.equal(other.alive(), true);
   });
 
   test('a wildcard holder is in the way of a specific host: 0.0.0.0 and dual-stack ::', async () => {

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort, getProcessesOnPort, killProcessOnPort } from '../../src/index.ts';
 import { detectManager } from '../../src/managers/detect.ts';
+import { ensureBuiltCli, runBuiltCli } from '../helpers/cli.ts';
 import { readProcFacts } from '../helpers/holder-facts.ts';
 import {
   canListen,
@@ -178,6 +179,43 @@ describe('a pm2 app (live)', LINUX_ONLY, () => {
     );
     assert.ok(Date.now() - started < 10_000, 'gave up at the first respawn, not at maxWait');
     assert.deepEqual(report.kill?.killed, [appPid]);
+    appPid = (await waitForHolder(port, appPid)).pid;
+  });
+
+  test('the CLI: who names pm2 and the hint, free exits 1 with it, --managed signal says respawned', async () => {
+    ensureBuiltCli();
+    const hint = `PM2_HOME=${home} pm2 stop pw-api`;
+    const who = await runBuiltCli(['who', String(port)], { env: { NO_COLOR: '1' } });
+    assert.equal(who.code, 0, who.stderr);
+    assert.match(who.stdout, new RegExp(`managed: ${appPid} node is run by pm2 \\(pw-api\\)`));
+    assert.ok(who.stdout.includes(`stop it with: ${hint}`), who.stdout);
+
+    const refused = await runBuiltCli(['free', String(port), '--max-wait', '10s']);
+    assert.equal(refused.code, 1, 'a managed holder keeps the port: not free');
+    assert.ok(
+      refused.stderr.includes(
+        `${appPid} node is run by pm2 (pw-api), which would start it again or depends on it: left alone; stop it there: ${hint}`,
+      ),
+      refused.stderr,
+    );
+    assert.equal(pidAlive(appPid), true, 'not signalled');
+
+    const forced = await runBuiltCli(['free', String(port), '--managed', 'signal', '--json']);
+    assert.equal(forced.code, 1, forced.stderr);
+    const document = JSON.parse(forced.stdout) as {
+      ports: { outcome: string; respawnedBy: { kind: string; name: string } | null }[];
+    };
+    assert.equal(document.ports[0]?.outcome, 'respawned');
+    assert.deepEqual(
+      { kind: document.ports[0]?.respawnedBy?.kind, name: document.ports[0]?.respawnedBy?.name },
+      { kind: 'pm2', name: 'pw-api' },
+    );
+    assert.ok(
+      forced.stderr.includes(
+        `a new holder took the port right after the stop: pm2 (pw-api) starts it again; ${hint}`,
+      ),
+      forced.stderr,
+    );
     appPid = (await waitForHolder(port, appPid)).pid;
   });
 

@@ -19,10 +19,13 @@ import {
   startCommand,
 } from '../process-group.ts';
 import { createStatusReporter } from '../status.ts';
+import { interruptedText, StopJournal } from '../stop-journal.ts';
 import { explainFree, stoppedSummary } from '../stop-text.ts';
 
 /** Default ms between SIGTERM and SIGKILL, for the holders and for the command's group. */
 const DEFAULT_GRACE = 5000;
+/** Signals that end `run` while it frees the ports, before the command starts. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How long the ports may take to be released once the group is gone. */
 const RELEASE_WAIT = 2000;
 
@@ -35,8 +38,15 @@ function exitStatus(end: CommandEnd): number {
   return end.code ?? 1;
 }
 
-/** Frees every port as `portwarden free` does; the reports of the ports that stay held. */
-async function freePorts(invocation: RunInvocation, io: CliIO): Promise<FreeReport[]> {
+/**
+ * Frees every port as `portwarden free` does; the reports of the ports that stay held, or
+ * `'interrupted'` when a signal (Ctrl-C) ended the freeing (it is said on stderr).
+ */
+async function freePorts(
+  invocation: RunInvocation,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<FreeReport[] | 'interrupted'> {
   const { err } = styles(io, false);
   const status = invocation.quiet
     ? undefined
@@ -46,20 +56,41 @@ async function freePorts(invocation: RunInvocation, io: CliIO): Promise<FreeRepo
         showPort: invocation.ports.length > 1,
         ...(io.stderr.columns ? { columns: io.stderr.columns } : {}),
       });
-  const reports = await Promise.all(
+  const journals = new Map(invocation.ports.map((port) => [port, new StopJournal()]));
+  const results = await Promise.all(
     invocation.ports.map((port) =>
       freePort(port, {
+        signal,
         protocol: invocation.protocol,
         ...(invocation.adapter ? { adapter: invocation.adapter } : {}),
         ...(invocation.signal ? { killSignal: invocation.signal } : {}),
         ...(invocation.grace !== undefined ? { gracePeriod: invocation.grace } : {}),
         ...(invocation.maxWait !== undefined ? { maxWait: invocation.maxWait } : {}),
         force: invocation.force,
-        ...(status ? { onProgress: (event: StopProgress) => status.progress(port, event) } : {}),
+        ...(invocation.host ? { host: invocation.host } : {}),
+        managed: invocation.managed,
+        onProgress: (event: StopProgress) => {
+          journals.get(port)?.record(event);
+          status?.progress(port, event);
+        },
+      }).catch((error: { code?: unknown }) => {
+        if (signal.aborted && error?.code === 'ERR_ABORTED') return undefined;
+        throw error;
       }),
     ),
   );
   status?.finish();
+  if (results.some((report) => report === undefined)) {
+    for (const [port, journal] of journals) {
+      printError(
+        io.stderr,
+        'run',
+        `interrupted while freeing port ${port}/${invocation.protocol}: ${interruptedText(journal)}; ${printable(invocation.argv[0] ?? '')} was not started`,
+      );
+    }
+    return 'interrupted';
+  }
+  const reports = results as FreeReport[];
   for (const report of reports) {
     if (!invocation.quiet && report.free && report.kill && report.kill.killed.length > 0) {
       io.stderr.write(
@@ -118,7 +149,17 @@ async function reportHeldPorts(invocation: RunInvocation, io: CliIO): Promise<vo
  * ```
  */
 export async function runRun(invocation: RunInvocation, io: CliIO): Promise<number> {
-  const held = await freePorts(invocation, io);
+  // Ctrl-C while the ports are being freed: no further signal to their holders, nothing started.
+  const controller = new AbortController();
+  const onEarlySignal = () => controller.abort(new Error('Interrupted'));
+  for (const name of INTERRUPTS) process.on(name, onEarlySignal);
+  let held: FreeReport[] | 'interrupted';
+  try {
+    held = await freePorts(invocation, io, io.signal ?? controller.signal);
+  } finally {
+    for (const name of INTERRUPTS) process.off(name, onEarlySignal);
+  }
+  if (held === 'interrupted') return ExitCode.INTERRUPTED;
   if (held.length > 0) {
     for (const report of held) {
       const reasons = explainFree(report);

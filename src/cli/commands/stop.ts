@@ -11,7 +11,8 @@ import {
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { StopInvocation } from '../invocation.ts';
 import { type CliIO, printError, type Style, styles, writeJson } from '../output.ts';
-import { createStatusReporter, type StatusReporter } from '../status.ts';
+import { createStatusReporter } from '../status.ts';
+import { interruptedText, StopJournal } from '../stop-journal.ts';
 import {
   dryRunLines,
   explainFree,
@@ -24,6 +25,8 @@ import {
 interface PortOutcome {
   readonly port: number;
   readonly free: boolean;
+  /** Ctrl-C (or SIGTERM) ended the stop before its report. */
+  readonly interrupted?: boolean;
   readonly json: Record<string, unknown>;
   readonly summary: string | undefined;
   readonly problems: readonly string[];
@@ -31,18 +34,49 @@ interface PortOutcome {
 
 function stopOptions(
   invocation: StopInvocation,
-  port: number,
-  status: StatusReporter | undefined,
+  onProgress: (event: StopProgress) => void,
+  signal: AbortSignal,
 ): KillOptions {
   return {
     protocol: invocation.protocol,
+    signal,
     ...(invocation.adapter ? { adapter: invocation.adapter } : {}),
     ...(invocation.signal ? { killSignal: invocation.signal } : {}),
     ...(invocation.grace !== undefined ? { gracePeriod: invocation.grace } : {}),
     force: invocation.force,
     dryRun: invocation.dryRun,
     names: invocation.filters,
-    ...(status ? { onProgress: (event: StopProgress) => status.progress(port, event) } : {}),
+    ...(invocation.host ? { host: invocation.host } : {}),
+    managed: invocation.managed,
+    onProgress,
+  };
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_ABORTED';
+}
+
+/** What an interrupted stop had done; whether the port is free is not known then. */
+function interruptedOutcome(
+  invocation: StopInvocation,
+  port: number,
+  journal: StopJournal,
+): PortOutcome {
+  return {
+    port,
+    free: false,
+    interrupted: true,
+    json: {
+      port,
+      protocol: invocation.protocol,
+      interrupted: true,
+      free: null,
+      signalled: journal.signalled(),
+      abandoned: journal.pending().map((process) => process.pid),
+      message: `interrupted: ${interruptedText(journal)}`,
+    },
+    summary: undefined,
+    problems: [interruptedText(journal)],
   };
 }
 
@@ -64,7 +98,12 @@ async function killPort(
       problems: [],
     };
   }
-  const free = !(await isPortInUse(port, { protocol, ...(adapter ? { adapter } : {}) }));
+  const free = !(await isPortInUse(port, {
+    protocol,
+    ...(adapter ? { adapter } : {}),
+    ...(invocation.host ? { host: invocation.host } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  }));
   const problems = free ? [] : explainKill(report);
   if (!free && problems.length === 0) problems.push('still in use');
   return {
@@ -113,7 +152,9 @@ async function freeOnePort(
 /**
  * `portwarden kill <port...>` and `portwarden free <port...>`: stop the holders of every port
  * (in parallel), with a live status line on stderr, then say what happened. Exit status 0 only
- * when every port is free at the end (`--dry-run`: 0 once answered).
+ * when every port is free at the end (`--dry-run`: 0 once answered). Ctrl-C (SIGINT) or SIGTERM
+ * ends the stop: no further signal is sent, what was done is printed (valid JSON under
+ * `--json`), and the exit status is 130.
  *
  * @example
  * ```ts
@@ -121,6 +162,25 @@ async function freeOnePort(
  * ```
  */
 export async function runStop(invocation: StopInvocation, io: CliIO): Promise<ExitCodeValue> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('Interrupted'));
+  if (!io.signal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  try {
+    return await stopAll(invocation, io, io.signal ?? controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function stopAll(
+  invocation: StopInvocation,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<ExitCodeValue> {
   const { out, err } = styles(io, invocation.json);
   // -q: errors only (and the JSON document, when asked for).
   const status = invocation.quiet
@@ -132,28 +192,49 @@ export async function runStop(invocation: StopInvocation, io: CliIO): Promise<Ex
         ...(io.stderr.columns ? { columns: io.stderr.columns } : {}),
       });
   const outcomes = await Promise.all(
-    invocation.ports.map((port) => {
-      const options = stopOptions(invocation, port, status);
-      return invocation.command === 'kill'
-        ? killPort(invocation, port, options, out)
-        : freeOnePort(
-            invocation,
-            port,
-            {
-              ...options,
-              ...(invocation.maxWait !== undefined ? { maxWait: invocation.maxWait } : {}),
-            },
-            out,
-          );
+    invocation.ports.map(async (port) => {
+      const journal = new StopJournal();
+      const options = stopOptions(
+        invocation,
+        (event) => {
+          journal.record(event);
+          status?.progress(port, event);
+        },
+        signal,
+      );
+      try {
+        return invocation.command === 'kill'
+          ? await killPort(invocation, port, options, out)
+          : await freeOnePort(
+              invocation,
+              port,
+              {
+                ...options,
+                ...(invocation.maxWait !== undefined ? { maxWait: invocation.maxWait } : {}),
+              },
+              out,
+            );
+      } catch (error) {
+        if (signal.aborted && isAbort(error)) return interruptedOutcome(invocation, port, journal);
+        throw error;
+      }
     }),
   );
   status?.finish();
-  const exitCode =
-    invocation.dryRun || outcomes.every((outcome) => outcome.free)
+  const interrupted = outcomes.some((outcome) => outcome.interrupted);
+  const exitCode = interrupted
+    ? ExitCode.INTERRUPTED
+    : invocation.dryRun || outcomes.every((outcome) => outcome.free)
       ? ExitCode.OK
       : ExitCode.NOT_FREE;
   for (const outcome of outcomes) {
-    if (outcome.problems.length > 0) {
+    if (outcome.interrupted) {
+      printError(
+        io.stderr,
+        invocation.command,
+        `interrupted: port ${outcome.port}/${invocation.protocol}: ${outcome.problems.join('; ')}`,
+      );
+    } else if (outcome.problems.length > 0) {
       printError(
         io.stderr,
         invocation.command,
@@ -167,6 +248,7 @@ export async function runStop(invocation: StopInvocation, io: CliIO): Promise<Ex
       ok: exitCode === ExitCode.OK,
       exitCode,
       dryRun: invocation.dryRun,
+      ...(interrupted ? { interrupted: true } : {}),
       ports: outcomes.map((outcome) => outcome.json),
     });
   } else if (!invocation.quiet) {

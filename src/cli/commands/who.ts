@@ -10,12 +10,32 @@ import {
   styles,
   writeJson,
 } from '../output.ts';
+import { managerLabel } from '../stop-text.ts';
 
 function describeConnections(connections: PortReport['connections']): string {
   return Object.entries(connections)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');
+}
+
+/**
+ * Below the table, per managed owner (each process once): who runs it, what is going on for a
+ * well-known holder, and the command that stops it properly.
+ */
+function managedLines(owners: PortReport['owners'], style: Style): string {
+  let out = '';
+  const seen = new Set<number | null>();
+  for (const owner of owners) {
+    const manager = owner.manager;
+    if (manager === null || seen.has(owner.pid)) continue;
+    seen.add(owner.pid);
+    const who = `${owner.pid ?? 'hidden'}${owner.name ? ` ${printable(owner.name)}` : ''}`;
+    out += `  ${style.yellow('managed:')} ${who} is run by ${managerLabel(manager)}\n`;
+    if (manager.explanation) out += `    ${printable(manager.explanation)}\n`;
+    out += `    ${style.dim('stop it with:')} ${printable(manager.hint)}\n`;
+  }
+  return out;
 }
 
 /**
@@ -27,6 +47,9 @@ function describeConnections(connections: PortReport['connections']): string {
  * // Port 3000/tcp: in use
  * //   PID   NAME  USER  ADDRESS     PROTO/STATE  COMMAND
  * //   4242  node  me    [::]:3000   tcp/LISTEN   node server.js
+ * // A managed owner adds, below the table:
+ * //   managed: 4242 node is run by pm2 (api)
+ * //     stop it with: pm2 stop api
  * ```
  */
 export function renderWhoPort(result: PortReport, style: Style, maxWidth?: number): string {
@@ -47,6 +70,7 @@ export function renderWhoPort(result: PortReport, style: Style, maxWidth?: numbe
     ]);
     const headers = ['PID', 'NAME', 'USER', 'ADDRESS', 'PROTO/STATE', 'COMMAND'].map(style.dim);
     out += renderTable(headers, rows, { indent: '  ', ...(maxWidth ? { maxWidth } : {}) });
+    out += managedLines(result.owners, style);
   } else if (result.inUse) {
     out += `  ${style.dim('no holder found in the socket table, yet binding fails')}\n`;
   }

@@ -160,6 +160,8 @@ class FreeRun {
     if (this.respawn || this.rounds >= MAX_ROUNDS) return 'respawned';
     this.rounds++;
     this.report().addOwners(inspection.owners);
+    // Left alone on purpose while the others are stopped (a client, another address...).
+    this.report().addSkipped(plan.skipped);
     for (const target of fresh) this.attempted.set(target.pid, target.startTime);
     debug(
       'port %d: round %d, stopping %o',

@@ -33,8 +33,14 @@ export class KillReportBuilder {
     }
   }
 
+  /** Adds owners left alone; one entry per pid and reason however many rounds saw it. */
   addSkipped(skipped: readonly SkippedOwner[]): void {
-    this.skipped.push(...skipped);
+    for (const entry of skipped) {
+      const known = this.skipped.some(
+        (seen) => seen.pid === entry.pid && seen.reason === entry.reason,
+      );
+      if (!known) this.skipped.push(entry);
+    }
   }
 
   addResults(results: StopResults): void {
