@@ -46,7 +46,7 @@ export interface PidPortBinding {
  * rows.filter((row) => row.localAddress === UNKNOWN_ADDRESS); // rows whose address pid-port did not give
  * ```
  */
-export const UNKNOWN_ADDRESS = '*';
+const UNKNOWN_ADDRESS = '*';
 
 async function loadPidPort(): Promise<PidPortApi> {
   try {

@@ -114,7 +114,7 @@ export interface WaitForPortOptions extends CommonOptions {
  * listenSettings({host: '::1', backlog: 128}); // {host: '::1', backlog: 128}
  * ```
  */
-export function listenSettings(options: unknown): ListenSettings {
+function listenSettings(options: unknown): ListenSettings {
   const valid = ownOptions<ListenWhenFreeOptions>(options);
   const listen: { host?: string; backlog?: number; ipv6Only?: boolean; exclusive?: boolean } = {};
   const host = validateHost(valid.host);
@@ -190,7 +190,7 @@ function portList(value: unknown, name: string): number[] {
  * findPortSettings({range: {from: 3000, to: 3010}}).range; // {from: 3000, to: 3010}
  * ```
  */
-export function findPortSettings(options: unknown): FindPortSettings {
+function findPortSettings(options: unknown): FindPortSettings {
   const valid = ownOptions<FindFreePortOptions>(options);
   let range: FindPortSettings['range'];
   if (valid.range !== undefined) {

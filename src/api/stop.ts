@@ -28,7 +28,7 @@ const debug = createLogger('portwarden:kill');
  * await killProcessOnPort(3000, {gracePeriod: DEFAULT_GRACE_PERIOD / 5});
  * ```
  */
-export const DEFAULT_GRACE_PERIOD = 5000;
+const DEFAULT_GRACE_PERIOD = 5000;
 
 /**
  * Default milliseconds `ensurePortFree` may take in all.
@@ -38,7 +38,7 @@ export const DEFAULT_GRACE_PERIOD = 5000;
  * await ensurePortFree(3000, {maxWait: DEFAULT_MAX_WAIT * 2});
  * ```
  */
-export const DEFAULT_MAX_WAIT = 15000;
+const DEFAULT_MAX_WAIT = 15000;
 
 function validateNames(value: unknown): readonly string[] {
   if (value === undefined) return [];

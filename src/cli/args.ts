@@ -14,7 +14,7 @@ import {
 import { type Options, splitWords } from './words.ts';
 
 export type * from './invocation.ts';
-export { type CommandName, UsageError } from './usage-error.ts';
+export { UsageError } from './usage-error.ts';
 export { wantsJson } from './words.ts';
 
 const COMMANDS: readonly CommandName[] = ['who', 'check', 'kill', 'free', 'wait', 'run'];

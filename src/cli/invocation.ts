@@ -124,7 +124,7 @@ export interface WaitInvocation extends BaseInvocation {
  * parseCommandLine(['free', '--help']); // {command: 'help', topic: 'free'}
  * ```
  */
-export type InfoInvocation =
+type InfoInvocation =
   | { readonly command: 'help'; readonly topic: CommandName | undefined }
   | { readonly command: 'version' };
 

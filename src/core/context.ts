@@ -12,7 +12,7 @@ import type { ToolContext } from '../system/tools.ts';
  * createContext({toolTimeout: DEFAULT_TOOL_TIMEOUT * 2}); // a slow machine
  * ```
  */
-export const DEFAULT_TOOL_TIMEOUT = 5000;
+const DEFAULT_TOOL_TIMEOUT = 5000;
 
 /**
  * What one public call runs with: the platform profile, and the tools (command runner, `/proc`

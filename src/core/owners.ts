@@ -10,7 +10,7 @@ import type { Context } from './context.ts';
  * owners.sort(compareOwners);
  * ```
  */
-export function compareOwners(a: PortOwner, b: PortOwner): number {
+function compareOwners(a: PortOwner, b: PortOwner): number {
   if (a.pid !== b.pid) {
     if (a.pid === null) return 1;
     if (b.pid === null) return -1;

@@ -12,7 +12,7 @@ import { type Inspection, inspect, type OwnerQuery } from './inspect.ts';
  * connectionsByState(inspection); // {ESTABLISHED: 2, TIME_WAIT: 12}
  * ```
  */
-export function connectionsByState(inspection: Inspection): Partial<Record<SocketState, number>> {
+function connectionsByState(inspection: Inspection): Partial<Record<SocketState, number>> {
   const connections: Partial<Record<SocketState, number>> = {};
   for (const row of inspection.rows) {
     if (row.protocol !== 'tcp' || row.localPort !== inspection.port || row.state === 'LISTEN') {

@@ -33,7 +33,7 @@ function classify(error: NodeJS.ErrnoException): BindOutcome | undefined {
  * await probeBind(3000, '::', 'tcp'); // 'free' | 'in-use' | 'not-applicable' | 'denied'
  * ```
  */
-export function probeBind(port: number, host: string, protocol: Protocol): Promise<BindOutcome> {
+function probeBind(port: number, host: string, protocol: Protocol): Promise<BindOutcome> {
   return protocol === 'tcp' ? probeTcp(port, host) : probeUdp(port, host);
 }
 

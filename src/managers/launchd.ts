@@ -2,7 +2,7 @@ import { holderKeys, shellWord } from './shared.ts';
 import type { HolderFacts, ProcessManager } from './types.ts';
 
 /** Ports macOS's AirPlay Receiver (ControlCenter) listens on since macOS 12. */
-export const AIRPLAY_PORTS: readonly number[] = [5000, 7000];
+const AIRPLAY_PORTS: readonly number[] = [5000, 7000];
 
 /**
  * `ControlCenter` on macOS 12+ holds ports 5000 and 7000 for the AirPlay Receiver, and launchd

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { HttpSysProcess, HttpSysQueue } from '../parsers/netsh-http.ts';
+import type { HttpSysQueue } from '../parsers/netsh-http.ts';
 
-export type { HttpSysProcess, HttpSysQueue };
+export type { HttpSysQueue };
 
 /**
  * Who runs a holder. The first seven are the ones portwarden detects; `string` leaves room for

@@ -6,7 +6,7 @@
  * const line: CgroupLine = {hierarchy: 1, controllers: ['name=systemd'], path: '/init.scope'};
  * ```
  */
-export interface CgroupLine {
+interface CgroupLine {
   readonly hierarchy: number;
   /** `[]` for the cgroup v2 line (`0::/...`); `['name=systemd']` for systemd's v1 hierarchy. */
   readonly controllers: readonly string[];
@@ -42,7 +42,7 @@ export interface SystemdUnitInfo {
  * const container: CgroupContainer = {runtime: 'podman', id: 'af097fa761cd92daf9ac2e18b6d59959b1212e12621a0951223f9f55d99b452c'};
  * ```
  */
-export interface CgroupContainer {
+interface CgroupContainer {
   readonly runtime: 'docker' | 'podman';
   /** The full container id (64 hex digits). */
   readonly id: string;

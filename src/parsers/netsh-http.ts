@@ -6,7 +6,7 @@
  * const process: HttpSysProcess = {pid: 2688, image: 'C:\\Windows\\System32\\svchost.exe', services: ['NcHostAgent']};
  * ```
  */
-export interface HttpSysProcess {
+interface HttpSysProcess {
   readonly pid: number;
   /** Executable path; `null` when netsh prints none (`Process IDs:` layout) or `<?>`. */
   readonly image: string | null;

@@ -33,7 +33,7 @@ const UNKNOWN = /^\?{1,2}$/;
 const isStateWord = (value: string) => Object.hasOwn(TCP_STATES, value);
 
 /** An address column: `host` as printed (brackets removed, `*` kept); port `null` for `*`. */
-export interface SockstatEndpoint {
+interface SockstatEndpoint {
   readonly host: string;
   readonly port: number | null;
 }
@@ -133,7 +133,7 @@ function splitGluedPair(
  * parseEndpoint('[fe80::1%lo0]:123'); // {host: 'fe80::1%lo0', port: 123}
  * ```
  */
-export function parseEndpoint(text: string): SockstatEndpoint | undefined {
+function parseEndpoint(text: string): SockstatEndpoint | undefined {
   const colon = text.lastIndexOf(':');
   if (colon <= 0) return undefined;
   let host = text.slice(0, colon);

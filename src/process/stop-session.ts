@@ -6,7 +6,7 @@ import type { StopOutcome, StopSettings, StopTarget } from './stop-strategy.ts';
 const debug = createLogger('portwarden:kill');
 
 /** Reads the identity token of the process now at a pid: `undefined` gone, `null` unreadable. */
-export type IdentityReader = (pid: number) => Promise<string | null | undefined>;
+type IdentityReader = (pid: number) => Promise<string | null | undefined>;
 
 /**
  * What the check before a step found: the same process (go ahead); gone; its pid reused by

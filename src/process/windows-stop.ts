@@ -77,7 +77,7 @@ async function runTaskkill(
  * isProcessAlive(4); // true on Windows (System), though we may not open it
  * ```
  */
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -94,7 +94,7 @@ export function isProcessAlive(pid: number): boolean {
  * const options: WindowsStrategyOptions = {killWait: 500, pollMax: 20};
  * ```
  */
-export interface WindowsStrategyOptions {
+interface WindowsStrategyOptions {
   /** Liveness check. Default {@link isProcessAlive}. */
   readonly isAlive?: (pid: number) => boolean;
   /** Where the identity (CreationDate) comes from. Default `win32ProcessInfo` (CIM, else tasklist). */
@@ -148,7 +148,7 @@ type SendResult =
  * await strategy.stop(target, settings);
  * ```
  */
-export function createWindowsStrategy(options: WindowsStrategyOptions = {}): StopStrategy {
+function createWindowsStrategy(options: WindowsStrategyOptions = {}): StopStrategy {
   const isAlive = own(options, 'isAlive') ?? isProcessAlive;
   const processInfo = own(options, 'processInfo') ?? win32ProcessInfo;
   const killWait = own(options, 'killWait') ?? 2000;

@@ -10,10 +10,10 @@ import { InvalidOptionError } from '../errors.ts';
  *
  * @example
  * ```ts
- * await runCommand('netstat', ['-ano'], {timeout: 5000, maxOutput: 2 * DEFAULT_MAX_OUTPUT});
+ * await runCommand('netstat', ['-ano'], {timeout: 5000, maxOutput: 64 * 1024 * 1024});
  * ```
  */
-export const DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
+const DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024;
 
 /** Longest delay `setTimeout` honours (about 24.8 days); longer ones would fire at once. */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;

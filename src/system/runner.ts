@@ -11,8 +11,6 @@ import { killToolProcesses, trackProcessGroup } from './process-group.ts';
 import { type CheckedRunOptions, readRunOptions } from './run-options.ts';
 import { toSpawnError } from './spawn-errors.ts';
 
-export { DEFAULT_MAX_OUTPUT } from './run-options.ts';
-
 const debug = createLogger('portwarden:run');
 
 /**
@@ -27,7 +25,7 @@ const debug = createLogger('portwarden:run');
  * const budget = toolExitTime + EXIT_DRAIN_WINDOW;
  * ```
  */
-export const EXIT_DRAIN_WINDOW = 100;
+const EXIT_DRAIN_WINDOW = 100;
 
 /**
  * What a finished command gave back. Output is raw bytes: decoding is the parser's business.
@@ -64,7 +62,7 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /**
    * Most bytes of output (stdout and stderr together) to accept; past it the command is killed
-   * and {@link CommandOutputTooLargeError} is thrown. Default {@link DEFAULT_MAX_OUTPUT}.
+   * and {@link CommandOutputTooLargeError} is thrown. Default 32 MiB.
    */
   readonly maxOutput?: number;
   /**

@@ -13,7 +13,7 @@ import { REPO_ROOT } from './holders.ts';
 import { makeTempDir } from './temp.ts';
 
 /** The host script the child-process tests run (see its module comment). */
-export const RUNNER_CHILD = join(REPO_ROOT, 'test', 'helpers', 'runner-child.ts');
+const RUNNER_CHILD = join(REPO_ROOT, 'test', 'helpers', 'runner-child.ts');
 
 /** What a node child process did. */
 export interface ChildOutcome {

@@ -44,7 +44,7 @@ export const SRC_INDEX = join(REPO_ROOT, 'src', 'index.ts');
 export const LINUX_ONLY = { skip: process.platform !== 'linux' && 'live Linux test' };
 
 /** How a holder reacts to SIGTERM. */
-export type TermBehaviour =
+type TermBehaviour =
   /** No handler: SIGTERM ends it at once. */
   | 'default'
   /** Exits (status 0) `exitDelay` ms after SIGTERM. */
@@ -510,7 +510,7 @@ export const AS_NOBODY: readonly string[] = ['--reuid=65534', '--regid=65534', '
  * nobodyCanRead([SRC_INDEX]); // false when the checkout sits under a private home folder
  * ```
  */
-export function nobodyCanRead(paths: readonly string[]): boolean {
+function nobodyCanRead(paths: readonly string[]): boolean {
   const probe = spawnSync(
     'setpriv',
     [

@@ -13,7 +13,7 @@ import { REPO_ROOT } from './holders.ts';
 export const SUPPORTED_NODE_MAJORS = [20, 22, 24] as const;
 
 /** Where `.ci/run` installs other Node versions (`<folder>/<major>/node_modules/node-...`). */
-export const NODE_CACHE = process.env.PORTWARDEN_NODE_CACHE ?? join(REPO_ROOT, '.cache', 'node');
+const NODE_CACHE = process.env.PORTWARDEN_NODE_CACHE ?? join(REPO_ROOT, '.cache', 'node');
 
 function majorOf(binary: string): number | undefined {
   const result = spawnSync(binary, ['-p', 'process.versions.node'], { encoding: 'utf8' });

@@ -49,18 +49,18 @@ import {
  * fixture('built/win32/netstat-ano-de-DE-cp850-crlf.bin').includes(0x99); // true (Ö of ABHÖREN)
  * ```
  */
-export const fixture = (name: string): Buffer =>
+const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** One call the replay runner received. */
-export interface ReplayCall {
+interface ReplayCall {
   readonly file: string;
   readonly args: readonly string[];
   readonly options: RunOptions;
 }
 
 /** What a replayed tool answers: output and exit status, or an error the runner throws. */
-export type ReplayAnswer =
+type ReplayAnswer =
   | {
       readonly stdout?: string | Buffer;
       readonly stderr?: string | Buffer;
@@ -117,13 +117,13 @@ export function createReplay(tools: Readonly<Record<string, ReplayTool>>): Repla
 }
 
 /** A signal the guard let through or refused. */
-export interface GuardedSignal {
+interface GuardedSignal {
   readonly pid: number;
   readonly signal: string | number;
 }
 
 /** What {@link guardSignals} returns. */
-export interface SignalGuard {
+interface SignalGuard {
   /** Signals (other than 0) sent to allowed pids, in order. */
   readonly sent: GuardedSignal[];
   /** Signals (other than 0) asked for a pid the test did not start: refused, never sent. */
@@ -147,7 +147,7 @@ export interface SignalGuard {
  * after(() => guard.restore());
  * ```
  */
-export function guardSignals(): SignalGuard {
+function guardSignals(): SignalGuard {
   const original = process.kill.bind(process);
   const allowed = new Set<number>();
   const sent: GuardedSignal[] = [];
@@ -297,7 +297,7 @@ export interface EmulatedListener {
 }
 
 /** A connection between a started client and a listener (both sides are rows). */
-export interface EmulatedConnection {
+interface EmulatedConnection {
   /** The listener's pid (the server side of the connection). */
   readonly serverPid: number;
   readonly clientPid: number;
@@ -335,7 +335,7 @@ export interface DarwinProcess {
  * // 'p4242\ncnode\nu501\nf20\ntIPv4\nPTCP\nn127.0.0.1:3000\nTQR=0\nTQS=0\n'
  * ```
  */
-export function darwinLsof(
+function darwinLsof(
   listeners: readonly EmulatedListener[],
   port: number,
   nameOf: (pid: number) => string,
@@ -396,7 +396,7 @@ const DARWIN_NETSTAT = {
  * darwinNetstat('tahoe', [{pid: 4242, port: 3000, address: '127.0.0.1'}], [], () => 'node');
  * ```
  */
-export function darwinNetstat(
+function darwinNetstat(
   layout: DarwinNetstatLayout,
   listeners: readonly EmulatedListener[],
   connections: readonly EmulatedConnection[],
@@ -442,10 +442,7 @@ export function darwinNetstat(
  * darwinPs(darwinPsArguments([4242]), [{pid: 4242, ppid: 1, comm: 'node', args: 'node x.js', lstart: () => 'Tue Jan  7 18:40:55 2025'}]);
  * ```
  */
-export function darwinPs(
-  args: readonly string[],
-  processes: readonly DarwinProcess[],
-): ReplayAnswer {
+function darwinPs(args: readonly string[], processes: readonly DarwinProcess[]): ReplayAnswer {
   // `ps -A ...` (the manager facts): every emulated process; `ps ... -p 1,2`: those pids.
   const pids = args.includes('-A')
     ? processes.map((info) => info.pid)
@@ -543,7 +540,7 @@ export interface Win32Process {
 }
 
 /** The languages the emulated Windows speaks. */
-export type WindowsLocale = 'en-US' | 'de-DE';
+type WindowsLocale = 'en-US' | 'de-DE';
 
 /**
  * `netstat -ano` output: en-US from the recorded jc capture (title, header, the row layouts of a
@@ -555,7 +552,7 @@ export type WindowsLocale = 'en-US' | 'de-DE';
  * win32Netstat('de-DE', [{pid: 4242, port: 3000, address: '127.0.0.1'}], [], {timeWaitPort: 3000});
  * ```
  */
-export function win32Netstat(
+function win32Netstat(
   locale: WindowsLocale,
   listeners: readonly EmulatedListener[],
   connections: readonly EmulatedConnection[],
@@ -644,7 +641,7 @@ function convertToJson(records: readonly object[]): string {
  * win32PowerShellSockets(script, [{pid: 4242, port: 3000, address: '127.0.0.1'}]);
  * ```
  */
-export function win32PowerShellSockets(
+function win32PowerShellSockets(
   script: string,
   listeners: readonly EmulatedListener[],
   options: { readonly timeWaitPort?: number } = {},
@@ -686,7 +683,7 @@ export function win32PowerShellSockets(
  * win32CimProcesses(script, [{pid: 4242, ppid: 1, name: 'node.exe', commandLine: 'node x.js', created: () => 0}]);
  * ```
  */
-export function win32CimProcesses(script: string, processes: readonly Win32Process[]): string {
+function win32CimProcesses(script: string, processes: readonly Win32Process[]): string {
   const pids = [...script.matchAll(/ProcessId=([0-9]+)/g)].map((match) => Number(match[1]));
   const records = pids.flatMap((pid) => {
     const info = processes.find((candidate) => candidate.pid === pid);
@@ -714,7 +711,7 @@ export function win32CimProcesses(script: string, processes: readonly Win32Proce
  * // '"node.exe","4242","Console","1","45,120 K"\r\n'
  * ```
  */
-export function win32Tasklist(processes: readonly Win32Process[]): string {
+function win32Tasklist(processes: readonly Win32Process[]): string {
   const template = lineWith(
     fixture('built/win32/tasklist-fo-csv-nh.txt').toString('utf8'),
     '"node.exe","7316"',
@@ -726,7 +723,7 @@ export function win32Tasklist(processes: readonly Win32Process[]): string {
 }
 
 /** How the emulated taskkill behaves. */
-export type TaskkillBehaviour =
+type TaskkillBehaviour =
   /** Does what it is asked: SIGTERM for a polite request, SIGKILL for `/F`. */
   | 'obey'
   /** Access denied, signals nothing. */
@@ -766,7 +763,7 @@ const TASKKILL_TEXT = {
  * createReplay({taskkill: taskkillTool('console', 'en-US')});
  * ```
  */
-export function taskkillTool(
+function taskkillTool(
   behaviour: TaskkillBehaviour,
   locale: WindowsLocale = 'en-US',
   tree: (pid: number) => readonly number[] = (pid) => [pid],

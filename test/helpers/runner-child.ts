@@ -19,14 +19,14 @@ import { PortwardenError } from '../../src/errors.ts';
 import { type RunOptions, runCommand } from '../../src/system/runner.ts';
 
 /** One runner call. */
-export interface ChildCall {
+interface ChildCall {
   readonly file: string;
   readonly args: readonly string[];
   readonly options: RunOptions;
 }
 
 /** What the child is asked to do. */
-export type ChildConfig =
+type ChildConfig =
   | { readonly mode: 'run'; readonly calls: readonly ChildCall[]; readonly rssLimit?: number }
   | ({ readonly mode: 'emfile' | 'exit-mid-call' } & ChildCall);
 

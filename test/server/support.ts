@@ -71,7 +71,7 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 /** One HTTP/1.1 response as the raw client parsed it. */
-export interface RawResponse {
+interface RawResponse {
   readonly status: number;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
@@ -79,7 +79,7 @@ export interface RawResponse {
 }
 
 /** What a raw client saw on its connection. */
-export interface RawOutcome {
+interface RawOutcome {
   /** Every complete response, in order. */
   readonly responses: RawResponse[];
   /** `'eof'` when the server ended the connection cleanly, otherwise the error code. */
@@ -97,7 +97,7 @@ export interface RawOutcome {
  * parseResponses('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok').responses[0]?.body; // 'ok'
  * ```
  */
-export function parseResponses(text: string): { responses: RawResponse[]; rest: string } {
+function parseResponses(text: string): { responses: RawResponse[]; rest: string } {
   const responses: RawResponse[] = [];
   let rest = text;
   for (;;) {

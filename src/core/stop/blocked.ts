@@ -31,7 +31,7 @@ export function blockingOutcome(blockers: readonly SkippedOwner[], failed: boole
  * blockedEntry(target.pid, target.owner.name);
  * ```
  */
-export function blockedEntry(pid: number | null, name: string | null): SkippedOwner {
+function blockedEntry(pid: number | null, name: string | null): SkippedOwner {
   return {
     pid,
     name,

@@ -63,7 +63,7 @@ function skipMessage(reason: SkipReason, owner: PortOwner, firstStep: string): s
  * skipped.push(skipOwner(owner, 'blocked', settings, context));
  * ```
  */
-export function skipOwner(
+function skipOwner(
   owner: PortOwner,
   reason: SkipReason,
   settings: KillSettings,
