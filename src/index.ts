@@ -15,7 +15,10 @@
  *
  * @module
  */
+
+export { type FindFreePortOptions, findFreePort } from './api/find-free-port.ts';
 export { getProcessesOnPort, inspectPort, isPortInUse, probePort } from './api/inspect.ts';
+export { type ListenWhenFreeOptions, listenWhenFree } from './api/listen.ts';
 export type {
   AbortSignalLike,
   CommonOptions,
@@ -27,16 +30,9 @@ export type {
   TimeWaitOptions,
 } from './api/options.ts';
 export { parsePort } from './api/port.ts';
-export {
-  type FindFreePortOptions,
-  findFreePort,
-  type ListenWhenFreeOptions,
-  listenWhenFree,
-  type WaitForPortOptions,
-  waitForPort,
-} from './api/server.ts';
 export { ensurePortFree, freePort, killProcessOnPort } from './api/stop.ts';
 export { checkPortTimeWait, inspectTimeWait } from './api/time-wait.ts';
+export { type WaitForPortOptions, waitForPort } from './api/wait-for-port.ts';
 export {
   AbortError,
   AdapterUnavailableError,

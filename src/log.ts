@@ -1,6 +1,14 @@
 import { createRequire } from 'node:module';
 
-/** A `debug`-style logging function: printf-like formatter (`%s`, `%d`, `%o`, `%O`) and arguments. */
+/**
+ * A `debug`-style logging function: printf-like formatter (`%s`, `%d`, `%o`, `%O`) and arguments.
+ *
+ * @example
+ * ```ts
+ * const debug: Logger = createLogger('portwarden:probe');
+ * debug('port %d: %s', 3000, 'free');
+ * ```
+ */
 export type Logger = (formatter: string, ...args: unknown[]) => void;
 
 const require = createRequire(import.meta.url);

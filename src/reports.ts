@@ -2,7 +2,9 @@
  * The reports the public functions resolve with: plain, readonly data. Each yes/no function has a
  * detailed sibling that resolves with one of these (`isPortInUse` → {@link ProbeReport},
  * `getProcessesOnPort` → {@link PortReport}, `checkPortTimeWait` → {@link TimeWaitReport},
- * `ensurePortFree` → {@link FreeReport}; `killProcessOnPort` → {@link KillReport}).
+ * `ensurePortFree` → {@link FreeReport}; `killProcessOnPort` → {@link KillReport}). Longer than
+ * ~250 lines because it is declarations only, most of them documentation: the public reports are
+ * read together.
  *
  * @module
  */

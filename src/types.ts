@@ -67,6 +67,11 @@ export type Family = 'IPv4' | 'IPv6';
  * A socket's state, in one vocabulary whatever the source (Linux names).
  * `'BOUND'` is an unconnected UDP socket (Linux `/proc` says CLOSE, ss UNCONN, PowerShell Bound);
  * `'UNKNOWN'` is a state the source printed that is not one of these (kept in `rawState`).
+ *
+ * @example
+ * ```ts
+ * const waiting = owners.filter((owner) => owner.state === 'TIME_WAIT').length;
+ * ```
  */
 export type SocketState =
   | 'LISTEN'

@@ -1,7 +1,8 @@
 /**
  * Output of the command line: colour decisions, tables, JSON. Only the CLI prints; the library
  * never does. Results go to stdout, status lines and errors to stderr, so that `--json` leaves
- * exactly one JSON document on stdout.
+ * exactly one JSON document on stdout. Slightly over ~250 lines: small, unrelated helpers, each
+ * with its documented example.
  *
  * @module
  */

@@ -7,7 +7,14 @@
 import type { StopProgress } from '../index.ts';
 import { printable } from './output.ts';
 
-/** One process a stop signalled. */
+/**
+ * One process a stop signalled.
+ *
+ * @example
+ * ```ts
+ * const stubborn: SignalledProcess = {pid: 4242, name: 'node', signals: ['SIGTERM'], exited: false};
+ * ```
+ */
 export interface SignalledProcess {
   readonly pid: number;
   readonly name: string | null;

@@ -1,7 +1,14 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Family } from '../types.ts';
 
-/** An address and port split out of a tool's text. `port` is `null` for `*`. */
+/**
+ * An address and port split out of a tool's text. `port` is `null` for `*`.
+ *
+ * @example
+ * ```ts
+ * const endpoint: HostPort = {address: '::1', port: 3000}; // from '[::1]:3000'
+ * ```
+ */
 export interface HostPort {
   readonly address: string;
   readonly port: number | null;

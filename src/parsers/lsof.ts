@@ -1,6 +1,7 @@
 /**
  * Parsers for `lsof` output: the field output (`-F`, `-F0`) and the column table. OS-neutral:
- * shared by Linux lsof and Apple's lsof on macOS.
+ * shared by Linux lsof and Apple's lsof on macOS. Longer than ~250 lines on purpose: the two
+ * formats of one tool share the name, state and address rules, and read best side by side.
  *
  * @module
  */

@@ -16,7 +16,8 @@
  * The pid is taken from the column the header names `pid` (or `process:pid`), counted after the
  * state word, which UDP rows leave blank. A row whose token count does not fit the header gets no
  * owner rather than a guessed one: a wrong pid here would kill an unrelated process (older
- * parsers read `rhiwat`, 131072, as the pid after the Sequoia change).
+ * parsers read `rhiwat`, 131072, as the pid after the Sequoia change). Longer than ~250 lines on
+ * purpose: the layouts are one format's history and must be read against each other.
  *
  * @module
  */

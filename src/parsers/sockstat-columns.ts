@@ -38,7 +38,19 @@ interface SockstatEndpoint {
   readonly port: number | null;
 }
 
-/** The columns after PROTO. */
+/**
+ * The columns after PROTO.
+ *
+ * @example
+ * ```ts
+ * // '127.0.0.1:3000  *:*  LISTEN'
+ * const columns: SockstatColumns = {
+ *   local: {host: '127.0.0.1', port: 3000},
+ *   foreign: {host: '*', port: null},
+ *   tail: ['LISTEN'],
+ * };
+ * ```
+ */
 export interface SockstatColumns {
   readonly local: SockstatEndpoint;
   readonly foreign: SockstatEndpoint;

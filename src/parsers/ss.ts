@@ -9,6 +9,8 @@
  * - iproute2 3.x: `users:(("sshd",1256,3))` (name, pid, fd) instead of `pid=`/`fd=`;
  * - without a Netid column (ss prints none when a single protocol is selected, e.g. `-t`).
  *
+ * Slightly over ~250 lines: one tool's layouts across three iproute2 generations belong together.
+ *
  * @module
  */
 

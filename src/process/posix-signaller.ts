@@ -21,6 +21,12 @@ export type PosixProcessSource =
 /**
  * The three things stopping a process needs from the operating system, behind one seam so a test
  * can replace them (an identity that changes between signals, a process that never dies, EPERM).
+ *
+ * @example
+ * ```ts
+ * const signaller: ProcessSignaller = createPosixSignaller(tools, source);
+ * if (signaller.isAlive(4242)) signaller.signal(4242, 'SIGTERM');
+ * ```
  */
 export interface ProcessSignaller {
   /**

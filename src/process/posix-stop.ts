@@ -8,7 +8,14 @@ import {
 import { StopSession } from './stop-session.ts';
 import type { StopOutcome, StopSettings, StopStrategy, StopTarget } from './stop-strategy.ts';
 
-/** Tuning of {@link createPosixStrategy}; the defaults suit real use, tests shorten them. */
+/**
+ * Tuning of {@link createPosixStrategy}; the defaults suit real use, tests shorten them.
+ *
+ * @example
+ * ```ts
+ * createPosixStrategy({source: {procfs: true}, killWait: 2000});
+ * ```
+ */
 export interface PosixStrategyOptions {
   /** Where liveness and identity come from: `/proc`, or a process-info source (`ps`). */
   readonly source: PosixProcessSource;

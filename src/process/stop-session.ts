@@ -1,3 +1,11 @@
+/**
+ * The steps of stopping one process, shared by every platform's strategy: the identity check
+ * before each signal, the polite signal, the wait, the escalation, the deadline. Slightly over
+ * ~250 lines: every step and its check must be read in order to see that no signal can reach a
+ * reused pid.
+ *
+ * @module
+ */
 import { createLogger } from '../log.ts';
 import type { StoppedProcess } from '../reports.ts';
 import { pollUntil, throwIfAborted } from '../system/timing.ts';
@@ -13,6 +21,11 @@ type IdentityReader = (pid: number) => Promise<string | null | undefined>;
  * another process; released (before the first step: it no longer holds the socket it was proven
  * to hold); expired (the call's deadline has passed: nothing more is sent); unverified (alive, but
  * its identity cannot be read).
+ *
+ * @example
+ * ```ts
+ * const check: IdentityCheck = {kind: 'reused'}; // the pid is another process now: no signal
+ * ```
  */
 export type IdentityCheck =
   | { readonly kind: 'same' }
@@ -22,7 +35,14 @@ export type IdentityCheck =
   | { readonly kind: 'expired' }
   | { readonly kind: 'unverified'; readonly message: string };
 
-/** How a platform strategy plugs into a {@link StopSession}. */
+/**
+ * How a platform strategy plugs into a {@link StopSession}.
+ *
+ * @example
+ * ```ts
+ * await StopSession.open(target, settings, {identity: readStartTime, isAlive, poll: {first: 10, max: 100}, identityName: 'start time'});
+ * ```
+ */
 export interface StopSessionOptions {
   readonly identity: IdentityReader;
   readonly isAlive: (pid: number) => boolean;

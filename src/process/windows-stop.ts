@@ -1,5 +1,6 @@
 /**
- * Stopping processes on Windows with `taskkill`.
+ * Stopping processes on Windows with `taskkill`. Slightly over ~250 lines because of the notes
+ * below on why fkill is not used.
  *
  * ## Why taskkill through our command runner, and not the `fkill` package
  *

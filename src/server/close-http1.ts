@@ -6,13 +6,28 @@ import { type ExchangeWatcher, pendingResponses, recordOf } from './registry.ts'
 /** How often idle keep-alive connections are looked for again while busy ones finish (ms). */
 const SWEEP_EVERY = 50;
 
-/** A server that speaks HTTP/1 (`http`, `https`, or HTTP/2 with `allowHTTP1`). */
+/**
+ * A server that speaks HTTP/1 (`http`, `https`, or HTTP/2 with `allowHTTP1`).
+ *
+ * @example
+ * ```ts
+ * if (isHttp1Server(server)) server.closeIdleConnections();
+ * ```
+ */
 export type Http1Server = Server & {
   closeIdleConnections(): void;
   closeAllConnections?: () => void;
 };
 
-/** A close of an HTTP/1 server's connections in progress. */
+/**
+ * A close of an HTTP/1 server's connections in progress.
+ *
+ * @example
+ * ```ts
+ * const closing: Http1Closing = closeHttp1Connections(server);
+ * setTimeout(() => closing.forceClose(), 5000);
+ * ```
+ */
 export interface Http1Closing {
   /** At the deadline: ends every HTTP connection, busy or not. */
   forceClose(): void;

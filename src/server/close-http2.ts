@@ -3,7 +3,15 @@ import type { Server } from 'node:net';
 import { afterPendingIo } from './after-io.ts';
 import { addSession, recordOf } from './registry.ts';
 
-/** A close of an HTTP/2 server's sessions in progress. */
+/**
+ * A close of an HTTP/2 server's sessions in progress.
+ *
+ * @example
+ * ```ts
+ * const closing: Http2Closing = closeHttp2Sessions(server);
+ * setTimeout(() => closing.forceClose(), 5000);
+ * ```
+ */
 export interface Http2Closing {
   /** At the deadline: destroys every session (and so its streams and connection). */
   forceClose(): void;

@@ -10,7 +10,14 @@ import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
-/** Options of {@link closeServer}. */
+/**
+ * Options of {@link closeServer}.
+ *
+ * @example
+ * ```ts
+ * await closeServer(server, {timeout: 10_000});
+ * ```
+ */
 export interface CloseServerOptions {
   /**
    * Milliseconds requests in flight may take before whatever is still open is ended.

@@ -24,10 +24,25 @@ import { createLogger } from '../log.ts';
 
 const debug = createLogger('portwarden:server');
 
-/** A callback told of each new HTTP/1 request on a server (its connection and response). */
+/**
+ * A callback told of each new HTTP/1 request on a server (its connection and response).
+ *
+ * @example
+ * ```ts
+ * const watcher: ExchangeWatcher = (socket, response) => response.setHeader('connection', 'close');
+ * ```
+ */
 export type ExchangeWatcher = (socket: Socket, response: ServerResponse) => void;
 
-/** What portwarden knows about one server. */
+/**
+ * What portwarden knows about one server.
+ *
+ * @example
+ * ```ts
+ * const record: ServerRecord = recordOf(server);
+ * record.sockets.size; // open connections
+ * ```
+ */
 export interface ServerRecord {
   /** Open connections the server accepted (TCP sockets). */
   readonly sockets: Set<Socket>;

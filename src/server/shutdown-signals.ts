@@ -11,7 +11,14 @@ import type { ServerLike } from './server-like.ts';
 
 const debug = createLogger('portwarden:server');
 
-/** Options of {@link handleShutdownSignals}. */
+/**
+ * Options of {@link handleShutdownSignals}.
+ *
+ * @example
+ * ```ts
+ * handleShutdownSignals(server, {timeout: 10_000, beforeExit: async () => db.close()});
+ * ```
+ */
 export interface ShutdownSignalsOptions {
   /**
    * `closeServer`'s timeout: ms that requests in flight may take.

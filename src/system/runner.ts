@@ -1,3 +1,11 @@
+/**
+ * The one way portwarden runs a tool: fixed argument arrays, never a shell, with a timeout, the
+ * caller's AbortSignal, an output cap and (where the platform has them) a process group killed as
+ * a whole. Slightly over ~250 lines: a child's whole life — spawn, output, timeout, abort, exit —
+ * stays in one place so that no path can leak a child process.
+ *
+ * @module
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   AbortError,

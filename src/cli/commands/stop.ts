@@ -1,36 +1,10 @@
-import {
-  type FreeOptions,
-  type FreeReport,
-  freePort,
-  isPortInUse,
-  type KillOptions,
-  type KillReport,
-  killProcessOnPort,
-  type StopProgress,
-} from '../../index.ts';
+import type { KillOptions, StopProgress } from '../../index.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { StopInvocation } from '../invocation.ts';
-import { type CliIO, printError, type Style, styles, writeJson } from '../output.ts';
+import { type CliIO, printError, styles, writeJson } from '../output.ts';
 import { createStatusReporter } from '../status.ts';
-import { interruptedText, StopJournal } from '../stop-journal.ts';
-import {
-  dryRunLines,
-  explainFree,
-  explainKill,
-  stoppedSummary,
-  timeWaitNote,
-} from '../stop-text.ts';
-
-/** Per port: did it end up free, the JSON, and the lines for people. */
-interface PortOutcome {
-  readonly port: number;
-  readonly free: boolean;
-  /** Ctrl-C (or SIGTERM) ended the stop before its report. */
-  readonly interrupted?: boolean;
-  readonly json: Record<string, unknown>;
-  readonly summary: string | undefined;
-  readonly problems: readonly string[];
-}
+import { StopJournal } from '../stop-journal.ts';
+import { freeOnePort, interruptedOutcome, killPort } from './stop-outcomes.ts';
 
 function stopOptions(
   invocation: StopInvocation,
@@ -54,99 +28,6 @@ function stopOptions(
 
 function isAbort(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_ABORTED';
-}
-
-/** What an interrupted stop had done; whether the port is free is not known then. */
-function interruptedOutcome(
-  invocation: StopInvocation,
-  port: number,
-  journal: StopJournal,
-): PortOutcome {
-  return {
-    port,
-    free: false,
-    interrupted: true,
-    json: {
-      port,
-      protocol: invocation.protocol,
-      interrupted: true,
-      free: null,
-      signalled: journal.signalled(),
-      abandoned: journal.pending().map((process) => process.pid),
-      message: `interrupted: ${interruptedText(journal)}`,
-    },
-    summary: undefined,
-    problems: [interruptedText(journal)],
-  };
-}
-
-async function killPort(
-  invocation: StopInvocation,
-  port: number,
-  options: KillOptions,
-  out: Style,
-): Promise<PortOutcome> {
-  const { protocol, adapter } = invocation;
-  const report: KillReport = await killProcessOnPort(port, options);
-  if (report.dryRun) {
-    const free = report.owners.length === 0;
-    return {
-      port,
-      free,
-      json: { ...report, free },
-      summary: dryRunLines(port, protocol, report, out),
-      problems: [],
-    };
-  }
-  const free = !(await isPortInUse(port, {
-    protocol,
-    ...(adapter ? { adapter } : {}),
-    ...(invocation.host ? { host: invocation.host } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  }));
-  const problems = free ? [] : explainKill(report);
-  if (!free && problems.length === 0) problems.push('still in use');
-  return {
-    port,
-    free,
-    json: { ...report, free, ...(problems.length ? { message: problems.join('; ') } : {}) },
-    summary: free
-      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report)})\n`
-      : undefined,
-    problems,
-  };
-}
-
-async function freeOnePort(
-  invocation: StopInvocation,
-  port: number,
-  options: FreeOptions,
-  out: Style,
-): Promise<PortOutcome> {
-  const { protocol } = invocation;
-  const report: FreeReport = await freePort(port, options);
-  if (invocation.dryRun) {
-    return {
-      port,
-      free: report.free,
-      json: { ...report },
-      summary: report.kill
-        ? dryRunLines(port, protocol, report.kill, out)
-        : `${port}/${protocol}: ${report.free ? 'free, nothing to stop' : 'in use'}\n`,
-      problems: [],
-    };
-  }
-  const problems = report.free ? [] : explainFree(report);
-  if (!report.free && problems.length === 0) problems.push(`still in use (${report.outcome})`);
-  return {
-    port,
-    free: report.free,
-    json: { ...report, ...(problems.length ? { message: problems.join('; ') } : {}) },
-    summary: report.free
-      ? `${port}/${protocol}: ${out.green('free')} (${stoppedSummary(report.kill)})\n${report.timeWait > 0 ? `${out.dim(timeWaitNote(report.timeWait))}\n` : ''}`
-      : undefined,
-    problems,
-  };
 }
 
 /**
