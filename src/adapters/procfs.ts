@@ -1,29 +1,19 @@
-import { createLogger } from '../log.ts';
-import { type SocketOwnerScan, scanSocketOwners } from '../system/fd-scan.ts';
 import { procNetReading, readProcNetRows } from '../system/proc-net.ts';
 import { TimeSlicer } from '../system/slices.ts';
 import type { ToolContext } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
 import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
-
-const debug = createLogger('portwarden:adapter:procfs');
-
-/** The inodes whose owners a query needs: sockets that hold the port (TIME_WAIT rows have 0). */
-function wantedInodes(rows: readonly SocketRow[], port: number): Set<number> {
-  const wanted = new Set<number>();
-  for (const row of rows) {
-    if (row.inode && row.localPort === port) wanted.add(row.inode);
-  }
-  return wanted;
-}
+import { withProcOwners } from './proc-owners.ts';
 
 /**
  * The `procfs` adapter: Linux's own socket table, no subprocess at all. Rows come from
- * `/proc/net/*`; owners from the `socket:[inode]` links in every `/proc/<pid>/fd`. Both run at
- * the same time and off the event loop: the files are read in the thread pool while the scan
- * (sliced, see `scanSocketOwners`) already reads links; only the lines of the port are parsed. A
- * socket whose owner's fd folder cannot be read (another user's process, no privilege) keeps
- * `owners: []`: hidden, never "free". The /proc root is injectable (`ToolContext.procRoot`).
+ * `/proc/net/*` (only the lines of the port are parsed); owners from the `socket:[inode]` links in
+ * every `/proc/<pid>/fd` (a sliced scan, see `withProcOwners`). For a table of ordinary size the
+ * files are read in the thread pool while the scan already runs; a big one (thousands of rows)
+ * is read first, on the main thread in slices. Nothing blocks the event loop for more than a few
+ * milliseconds. A socket whose owner's fd folder cannot be read (another user's process, no
+ * privilege) keeps `owners: []`: hidden, never "free". The /proc root is injectable
+ * (`ToolContext.procRoot`).
  *
  * @example
  * ```ts
@@ -34,36 +24,18 @@ export const procfsAdapter: SocketTableAdapter = {
   name: 'procfs',
   listsHiddenSockets: true,
   async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
-    const limits = { signal: tools.signal, deadline: tools.deadline };
-    const how = procNetReading(query, tools.procRoot);
-    let rows: SocketRow[];
-    let scan: SocketOwnerScan;
-    if (how === 'sliced') {
-      const slicer = new TimeSlicer({ ...limits, what: `read of ${tools.procRoot}/net` });
-      rows = await readProcNetRows(query, tools.procRoot, slicer);
-      if (query.withoutOwners) return rows;
-      scan = await scanSocketOwners(wantedInodes(rows, query.port), tools.procRoot, limits);
+    let reading: SocketRow[] | Promise<SocketRow[]>;
+    if (procNetReading(query, tools.procRoot) === 'sliced') {
+      const slicer = new TimeSlicer({
+        signal: tools.signal,
+        deadline: tools.deadline,
+        what: `read of ${tools.procRoot}/net`,
+      });
+      // Read first: the scan would otherwise share the main thread with the reads.
+      reading = await readProcNetRows(query, tools.procRoot, slicer);
     } else {
-      const reading = readProcNetRows(query, tools.procRoot);
-      if (query.withoutOwners) return reading;
-      const scanning = scanSocketOwners(
-        reading.then((read) => wantedInodes(read, query.port)),
-        tools.procRoot,
-        limits,
-      );
-      [rows, scan] = await Promise.all([reading, scanning]);
+      reading = readProcNetRows(query, tools.procRoot);
     }
-    debug(
-      'port %d: %d rows (%s), %d processes scanned, %d unreadable',
-      query.port,
-      rows.length,
-      how,
-      scan.scanned,
-      scan.unreadable,
-    );
-    return rows.map((row) => {
-      const owners = row.inode ? scan.owners.get(row.inode) : undefined;
-      return owners ? { ...row, owners } : row;
-    });
+    return query.withoutOwners ? reading : withProcOwners(reading, query, tools);
   },
 };

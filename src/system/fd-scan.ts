@@ -127,30 +127,44 @@ export async function scanSocketOwners(
   const owners = new Map<number, RowOwner[]>();
   let known = wanted instanceof Set ? (wanted as ReadonlySet<number>) : undefined;
   if (known?.size === 0) return { owners, unreadable: 0, scanned: 0, byNumber: 0, listedAside: 0 };
-  const slicer = new TimeSlicer({
-    ...limits,
-    sliceMs: known ? limits.sliceMs : WAITING_SLICE_MS,
-    what: limits.what ?? `scan of ${procRoot}/*/fd`,
-  });
+  // Handled at once: a rejection of `wanted` while this scan has already failed is no stray one.
   const settled = Promise.resolve(wanted);
   let failed = false;
+  let slicer: TimeSlicer | undefined;
   settled.then(
     (set) => {
       known = set;
-      slicer.sliceMs = limits.sliceMs ?? SLICE_MS;
+      if (slicer) slicer.sliceMs = limits.sliceMs ?? SLICE_MS;
     },
     () => {
       failed = true;
     },
   );
+  slicer = new TimeSlicer({
+    ...limits,
+    sliceMs: known ? limits.sliceMs : WAITING_SLICE_MS,
+    what: limits.what ?? `scan of ${procRoot}/*/fd`,
+  });
   const links: SocketLink[] = [];
-  const readLinks = async (pid: number, names: readonly string[]) => {
+  /** Reads links of `names` from `from` on until the slice is used up; the next index. */
+  const readSome = (pid: number, names: readonly string[], from: number): number => {
     const directory = `${procRoot}/${pid}/fd/`;
-    for (const fd of names) {
-      if (slicer.due) await slicer.yield();
+    let index = from;
+    while (index < names.length) {
+      const fd = names[index++] as string;
       const inode = socketInode(readLink(directory + fd));
-      if (inode === undefined || (known !== undefined && !known.has(inode))) continue;
-      links.push({ inode, pid, fd });
+      if (inode !== undefined && (known === undefined || known.has(inode))) {
+        links.push({ inode, pid, fd });
+      }
+      if (slicer.due) break;
+    }
+    return index;
+  };
+  /** Reads the rest of `names` from `from` on, a slice at a time. */
+  const readLinks = async (pid: number, names: readonly string[], from = 0) => {
+    for (let next = from; next < names.length; ) {
+      await slicer.yield();
+      next = readSome(pid, names, next);
     }
   };
   let unreadable = 0;
@@ -170,7 +184,8 @@ export async function scanSocketOwners(
     else if ('error' in fds) countError(fds.error);
     else {
       if ('byNumber' in fds) byNumber++;
-      await readLinks(pid, fds.names);
+      const read = readSome(pid, fds.names, 0);
+      if (read < fds.names.length) await readLinks(pid, fds.names, read);
     }
   }
   for (const { pid, listing } of deferred) {

@@ -12,7 +12,7 @@ import { throwIfAborted } from './timing.ts';
  * The longest a slice runs (ms) before it gives the event loop a turn. Small enough that a host's
  * 10 ms timer is never late by a slice; large enough that the turns cost nothing measurable.
  */
-export const SLICE_MS = 4;
+export const SLICE_MS = 2;
 
 /** What bounds a sliced piece of work. */
 export interface SliceLimits {

@@ -95,3 +95,25 @@ test('big fd tables: a dense one read by number, a sparse one listed aside, ever
     assert.ok(scan.listedAside >= 1, `listed aside: ${scan.listedAside}`);
   }
 });
+
+test(
+  'a scan that fails at once leaves no stray rejection of the inodes it waited for',
+  TREE,
+  async () => {
+    const stray: unknown[] = [];
+    const onStray = (reason: unknown) => stray.push(reason);
+    process.on('unhandledRejection', onStray);
+    try {
+      const later = new Promise<Set<number>>((_, reject) =>
+        setTimeout(() => reject(new Error('the rows failed too')), 5),
+      );
+      await assert.rejects(scanSocketOwners(later, tree, { deadline: performance.now() - 1 }), {
+        code: 'ERR_COMMAND_TIMEOUT',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(stray, []);
+    } finally {
+      process.off('unhandledRejection', onStray);
+    }
+  },
+);
