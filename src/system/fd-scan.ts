@@ -70,8 +70,12 @@ type FdNames =
   | { readonly listing: Promise<Listing> }
   | { readonly error: string };
 
-function numbers(count: number): string[] {
-  return Array.from({ length: count }, (_, fd) => String(fd));
+/** `'0'`, `'1'`, ... kept between scans (a big fd table is read by number on every lookup). */
+const fdNumbers: string[] = [];
+
+function numbers(count: number): readonly string[] {
+  for (let fd = fdNumbers.length; fd < count; fd++) fdNumbers.push(String(fd));
+  return fdNumbers.slice(0, count);
 }
 
 /** Which descriptors of `pid` to read (see the module's comment for the three ways). */

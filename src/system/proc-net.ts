@@ -34,7 +34,8 @@ const MANY_ROWS = 2000;
 /**
  * About how many rows `/proc/net/*` has for `protocol` (both when undefined): the counts of
  * `/proc/net/sockstat` and `sockstat6` (TCP sockets in use, TIME_WAIT sockets; UDP sockets in
- * use), read in a few microseconds. `undefined` when they cannot be read.
+ * use), read in a few microseconds (and kept for 50 ms: a hint, not an answer). `undefined` when
+ * they cannot be read.
  *
  * @example
  * ```ts
@@ -45,8 +46,30 @@ export function socketRowEstimate(
   protocol: Protocol | undefined,
   procRoot: string,
 ): number | undefined {
-  let v4: Record<string, Record<string, number>>;
-  let v6: Record<string, Record<string, number>> = {};
+  const counts = sockstatCounts(procRoot);
+  if (counts === undefined) return undefined;
+  const [v4, v6] = counts;
+  let rows = 0;
+  if (protocol !== 'udp') {
+    rows += (v4.TCP?.inuse ?? 0) + (v4.TCP?.tw ?? 0) + (v6.TCP6?.inuse ?? 0);
+  }
+  if (protocol !== 'tcp') rows += (v4.UDP?.inuse ?? 0) + (v6.UDP6?.inuse ?? 0);
+  return rows;
+}
+
+type Sockstat = Record<string, Record<string, number>>;
+
+/** How long (ms) one read of the sockstat files answers: the adapters of one lookup ask twice. */
+const SOCKSTAT_FRESH = 50;
+let lastSockstat: { procRoot: string; at: number; counts: [Sockstat, Sockstat] } | undefined;
+
+function sockstatCounts(procRoot: string): [Sockstat, Sockstat] | undefined {
+  const now = performance.now();
+  if (lastSockstat?.procRoot === procRoot && now - lastSockstat.at < SOCKSTAT_FRESH) {
+    return lastSockstat.counts;
+  }
+  let v4: Sockstat;
+  let v6: Sockstat = {};
   try {
     v4 = parseProcSockstat(readFileSync(`${procRoot}/net/sockstat`, 'latin1'));
   } catch {
@@ -55,12 +78,8 @@ export function socketRowEstimate(
   try {
     v6 = parseProcSockstat(readFileSync(`${procRoot}/net/sockstat6`, 'latin1'));
   } catch {}
-  let rows = 0;
-  if (protocol !== 'udp') {
-    rows += (v4.TCP?.inuse ?? 0) + (v4.TCP?.tw ?? 0) + (v6.TCP6?.inuse ?? 0);
-  }
-  if (protocol !== 'tcp') rows += (v4.UDP?.inuse ?? 0) + (v6.UDP6?.inuse ?? 0);
-  return rows;
+  lastSockstat = { procRoot, at: now, counts: [v4, v6] };
+  return lastSockstat.counts;
 }
 
 /**
