@@ -31,9 +31,9 @@ export function introLine(results: BenchResults): string | undefined {
   const block = Math.max(median(quiet.stalls), median(loaded.stalls));
   return [
     `- **Fast, and never in the way:** on Linux it reads \`/proc\` itself (no subprocess; from`,
-    `  ~${BUSY_TABLE.toLocaleString('en')} sockets on, one \`ss\` with the kernel's port filter), in slices that leave`,
-    `  the event loop free (longest block: ${ms(block)} ms, median). Who holds a port: ${ms(median(quiet.times))} ms`,
-    `  on a quiet machine, ${ms(median(loaded.times))} ms with ${results.loadDescription ?? 'a busy one'}`,
+    `  ~${BUSY_TABLE.toLocaleString('en')} sockets on, one \`ss\` with the kernel's port filter), in slices that keep`,
+    `  the event loop running (longest block per call: ${ms(block)} ms, median). Who holds a port:`,
+    `  ${ms(median(quiet.times))} ms on a quiet machine, ${ms(median(loaded.times))} ms with ${results.loadDescription ?? 'a busy one'}`,
     `  (fastest floor in the same run: ${ms(median(quietFloor.times))} and ${ms(median(loadedFloor.times))} ms); a bind probe: ${ms(median(probe.times))} ms.`,
     `  See [Speed](#speed).`,
   ].join('\n');
