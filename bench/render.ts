@@ -65,6 +65,8 @@ export function renderReport(
     failures: readonly string[];
     leftovers: readonly number[];
     block: string;
+    /** The README intro's speed bullet, when the run has every section it quotes. */
+    intro?: string | undefined;
   },
 ): string {
   const problems = [...outcome.wrong.map((line) => `wrong answer: ${line}`), ...outcome.failures];
@@ -103,5 +105,8 @@ export function renderReport(
     '<!-- SPEED -->',
     outcome.block,
     '<!-- /SPEED -->',
+    ...(outcome.intro
+      ? ['', '## README intro line (between `<!-- SPEED-INTRO -->` markers)', '', outcome.intro]
+      : []),
   ].join('\n');
 }

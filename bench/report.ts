@@ -119,16 +119,24 @@ export function leastStall(
   return winner;
 }
 
-/** Replaces the text between `<!-- SPEED -->` and `<!-- /SPEED -->` in `readme` with `block`. */
-export function replaceSpeedSection(readme: string, block: string): string {
-  const open = '<!-- SPEED -->';
-  const close = '<!-- /SPEED -->';
+/**
+ * Replaces the text between `<!-- NAME -->` and `<!-- /NAME -->` in `readme` with `text` (one
+ * pair of markers, or an error that says where to put them).
+ */
+export function replaceMarked(readme: string, name: string, text: string): string {
+  const open = `<!-- ${name} -->`;
+  const close = `<!-- /${name} -->`;
   const start = readme.indexOf(open);
   const end = readme.indexOf(close);
   if (start === -1 || end === -1 || end < start || readme.indexOf(open, start + 1) !== -1) {
     throw new Error(
-      `README has no single ${open} … ${close} pair: put the markers around the generated part of the Speed section`,
+      `README has no single ${open} … ${close} pair: put the markers around the generated part`,
     );
   }
-  return `${readme.slice(0, start + open.length)}\n${block.trim()}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + open.length)}\n${text.trim()}\n${readme.slice(end)}`;
+}
+
+/** Replaces the text between `<!-- SPEED -->` and `<!-- /SPEED -->` in `readme` with `block`. */
+export function replaceSpeedSection(readme: string, block: string): string {
+  return replaceMarked(readme, 'SPEED', block);
 }

@@ -6,7 +6,8 @@
  *   npm run bench -- --quick                       # few rounds, to try it out
  *   npm run bench -- --only quiet,loaded           # some sections: quiet loaded in-use free startup footprint
  *   npm run bench -- --markdown README-speed.md    # also write the README block to a file
- *   npm run bench -- --update-readme               # replace <!-- SPEED --> … <!-- /SPEED --> in README.md
+ *   npm run bench -- --update-readme               # replace <!-- SPEED --> … <!-- /SPEED --> and
+ *                                                  # <!-- SPEED-INTRO --> … in README.md
  *
  * Exits non-zero when a contestant answered wrong, a section failed, or a started process is left.
  *
@@ -15,11 +16,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type ContestResult, wrongAnswers } from './contest.ts';
+import { introLine } from './intro.ts';
 import { describeMachine } from './machine.ts';
 import { getBenchPort, startHolder } from './ports.ts';
 import { cleanUpEverything, leftoverStarted } from './processes.ts';
 import { renderReport } from './render.ts';
-import { replaceSpeedSection } from './report.ts';
+import { replaceMarked, replaceSpeedSection } from './report.ts';
 import { runSections, SECTIONS, type Section } from './sections.ts';
 import { ROOT } from './subjects.ts';
 import { type BenchResults, readmeBlock } from './summary.ts';
@@ -98,7 +100,8 @@ const contests = Object.values(results).filter(
 );
 const wrong = contests.flatMap(wrongAnswers);
 const block = readmeBlock(results);
-console.log(renderReport(results, { wrong, failures, leftovers, block }));
+const intro = introLine(results);
+console.log(renderReport(results, { wrong, failures, leftovers, block, intro }));
 
 if (values.markdown) {
   writeFileSync(values.markdown, `${block}\n`);
@@ -108,8 +111,10 @@ if (values['update-readme']) {
   if (only.size !== SECTIONS.length || wrong.length > 0 || failures.length > 0) {
     failures.push('README not updated: run every section, with every answer right');
   } else {
-    writeFileSync(values.readme, replaceSpeedSection(readFileSync(values.readme, 'utf8'), block));
-    progress(`${values.readme}: Speed section replaced`);
+    let readme = replaceSpeedSection(readFileSync(values.readme, 'utf8'), block);
+    if (intro) readme = replaceMarked(readme, 'SPEED-INTRO', intro);
+    writeFileSync(values.readme, readme);
+    progress(`${values.readme}: Speed section and intro line replaced`);
   }
 }
 for (const line of [...wrong, ...failures]) progress(`FAILED: ${line}`);

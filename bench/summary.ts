@@ -7,7 +7,7 @@
 import { best, type ContestantResult, type ContestResult, median } from './contest.ts';
 import { type MachineInfo, machineLine } from './machine.ts';
 import { bytes, leastStall, ms, ratio, rightResult, stallCell } from './report.ts';
-import type { Footprint } from './sections/footprint.ts';
+import { type Footprint, OMIT_OPTIONAL } from './sections/footprint.ts';
 import { BARE } from './sections/startup.ts';
 
 /** Everything one run measured (sections that were not run are absent). */
@@ -158,12 +158,13 @@ function footprintRows(footprints?: Footprint[]): Row[] {
         ? 'install failed'
         : `${row.packages} package${row.packages === 1 ? '' : 's'}, ${bytes(row.bytes)}`;
   const ours = footprints.find((row) => row.name === 'portwarden');
-  const peers = footprints.filter((row) => row.name !== 'portwarden' && !row.error);
+  const lean = footprints.find((row) => row.name === OMIT_OPTIONAL);
+  const peers = footprints.filter((row) => !row.name.startsWith('portwarden') && !row.error);
   const peer = peers.sort((a, b) => a.bytes - b.bytes)[0];
   return [
     [
-      'installed footprint (`npm install --omit=dev`)',
-      cell(ours),
+      'installed footprint (`npm install --omit=dev`; with `--omit=optional`: no pid-port)',
+      lean ? `${cell(ours)}; ${cell(lean)}` : cell(ours),
       peer ? `${peer.name} ${cell(peer)}` : '—',
       '—',
       '',

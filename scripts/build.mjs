@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Builds the package into dist/: the library and the command line bundled with esbuild (ESM,
-// code splitting: the CLI's entry loads the chunk of the command that runs, the library's code
-// is shared; npm packages stay external), then ONE type declaration file, dist/index.d.ts.
-// Node 20 pays a few milliseconds per ES module it loads, so one bundle keeps
-// `import 'portwarden'` and `portwarden check` close to bare Node start-up (bench/).
-//
-// Types: tsc emits a .d.ts per source file into a temporary folder; API Extractor rolls the
-// public ones into dist/index.d.ts. One file means no relative imports with `.ts` suffixes
-// (TypeScript 4.9 rejects them) and no internal modules in the package; API Extractor brings its
-// own TypeScript compiler, so it works whatever TypeScript the project uses (7, without a JS API).
-// The public types must need nothing a consumer did not install: the build fails when the
-// rolled-up file refers to Node's types (`node:` modules, `NodeJS.*`, `Buffer`).
+// Builds the package into dist/ with esbuild (npm packages stay external), then ONE type
+// declaration file:
+// - dist/index.js: the library, one ES module (`import 'portwarden'`);
+// - dist/cli/main.js: the command line, one CommonJS file (dist/cli/package.json says so). A
+//   command run pays Node's start-up on every call; Node 20's ES module loader adds ~10–15 ms to
+//   it (resolving, reading and linking asynchronously, and building a namespace for every builtin
+//   module), which CommonJS does not: `portwarden check` measured 1.22× bare `node -e 0` as
+//   CommonJS against 1.45× as ES modules in the same run (bench/, `--only startup`);
+// - dist/index.d.ts: tsc emits a .d.ts per source file into a temporary folder; API Extractor
+//   rolls the public ones into one file. One file means no relative imports with `.ts` suffixes
+//   (TypeScript 4.9 rejects them) and no internal modules in the package; API Extractor brings
+//   its own TypeScript compiler, so it works whatever TypeScript the project uses (7, without a
+//   JS API). The public types must need nothing a consumer did not install: the build fails when
+//   the rolled-up file refers to Node's types (`node:` modules, `NodeJS.*`, `Buffer`).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,20 +23,40 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  format: 'esm',
 });
-
+// The CommonJS command line: `import.meta.url` (package.json, createRequire) is the bundle's URL.
+const shim = fileURLToPath(new URL('../dist/cli/import-meta-url.js', import.meta.url));
+mkdirSync(fileURLToPath(new URL('../dist/cli/', import.meta.url)), { recursive: true });
+writeFileSync(
+  shim,
+  "export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n",
+);
+await build({
+  ...common,
+  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [shim],
+});
+rmSync(shim);
+writeFileSync(
+  fileURLToPath(new URL('../dist/cli/package.json', import.meta.url)),
+  `${JSON.stringify({ type: 'commonjs' })}\n`,
+);
 const declarations = mkdtempSync(join(tmpdir(), 'portwarden-dts-'));
 try {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

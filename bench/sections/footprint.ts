@@ -1,8 +1,8 @@
 /**
  * Installed footprint: `npm pack` the project into a temp folder, install the tarball into a
  * fresh temp project with `--omit=dev` (from the npm cache where it can: `--prefer-offline`), and
- * count the packages in node_modules and their bytes; the same for get-port and kill-port at the
- * versions installed here. Temp folders are removed afterwards.
+ * count the packages in node_modules and their bytes; once more with `--omit=optional` (no
+ * pid-port); the same for get-port and kill-port at the versions installed here. Temp folders are removed afterwards.
  *
  * @module
  */
@@ -22,6 +22,12 @@ export interface Footprint {
   readonly bytes: number;
   readonly error?: string;
 }
+
+/**
+ * The row of portwarden installed without its optional dependency (pid-port, the last-resort
+ * adapter of platforms without one of their own).
+ */
+export const OMIT_OPTIONAL = 'portwarden (--omit=optional)';
 
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--no-update-notifier'];
 
@@ -69,14 +75,19 @@ async function npm(args: readonly string[], cwd: string): Promise<string> {
   return result.stdout;
 }
 
-async function installInto(dir: string, name: string, spec: string): Promise<Footprint> {
-  const folder = mkdtempSync(join(dir, `${name}-`));
+async function installInto(
+  dir: string,
+  name: string,
+  spec: string,
+  flags: readonly string[] = [],
+): Promise<Footprint> {
+  const folder = mkdtempSync(join(dir, `${name.replace(/\W+/g, '-')}-`));
   writeFileSync(
     join(folder, 'package.json'),
     JSON.stringify({ name: 'footprint-probe', version: '1.0.0', private: true }),
   );
   try {
-    await npm(['install', spec, '--omit=dev', '--ignore-scripts', ...NPM_FLAGS], folder);
+    await npm(['install', spec, '--omit=dev', ...flags, '--ignore-scripts', ...NPM_FLAGS], folder);
     const nodeModules = join(folder, 'node_modules');
     return { name, spec, packages: countPackages(nodeModules), bytes: totalBytes(nodeModules) };
   } catch (error) {
@@ -105,13 +116,14 @@ export async function measureFootprints(progress: (line: string) => void): Promi
     );
     const tarball = join(dir, packed.trim().split('\n').pop() as string);
     const rows: Footprint[] = [];
-    for (const [name, spec] of [
-      ['portwarden', tarball],
-      ['get-port', `get-port@${versionOf('get-port')}`],
-      ['kill-port', `kill-port@${versionOf('kill-port')}`],
+    for (const [name, spec, flags] of [
+      ['portwarden', tarball, []],
+      [OMIT_OPTIONAL, tarball, ['--omit=optional']],
+      ['get-port', `get-port@${versionOf('get-port')}`, []],
+      ['kill-port', `kill-port@${versionOf('kill-port')}`, []],
     ] as const) {
       progress(`  footprint: npm install ${name}`);
-      rows.push(await installInto(dir, name, spec));
+      rows.push(await installInto(dir, name, spec, flags));
     }
     return rows;
   } finally {

@@ -46,5 +46,11 @@ export interface SocketTableAdapter {
    * they can inspect (lsof, pid-port): their empty answer is confirmed by a bind probe.
    */
   readonly listsHiddenSockets: boolean;
+  /**
+   * Optional: whether this adapter is worth trying for `query` now, when no adapter is forced (a
+   * cheap check, e.g. the size of the socket table). `false` passes it over without counting as a
+   * failure; a forced adapter always runs.
+   */
+  readonly preferred?: (query: SocketQuery, tools: ToolContext) => boolean;
   read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]>;
 }

@@ -1,16 +1,19 @@
-import { createLogger } from '../log.ts';
-import { readProcNetRows, scanSocketOwners } from '../system/procfs.ts';
+import { procNetReading, readProcNetRows } from '../system/proc-net.ts';
+import { TimeSlicer } from '../system/slices.ts';
 import type { ToolContext } from '../system/tools.ts';
 import type { SocketRow } from '../types.ts';
 import type { SocketQuery, SocketTableAdapter } from './adapter.ts';
-
-const debug = createLogger('portwarden:adapter:procfs');
+import { withProcOwners } from './proc-owners.ts';
 
 /**
  * The `procfs` adapter: Linux's own socket table, no subprocess at all. Rows come from
- * `/proc/net/*`; owners from the `socket:[inode]` links in every `/proc/<pid>/fd`. A socket whose
- * owner's fd folder cannot be read (another user's process, no privilege) keeps `owners: []`:
- * hidden, never "free". The /proc root is injectable (`AdapterContext.procRoot`).
+ * `/proc/net/*` (only the lines of the port are parsed); owners from the `socket:[inode]` links in
+ * every `/proc/<pid>/fd` (a sliced scan, see `withProcOwners`). For a table of ordinary size the
+ * files are read in the thread pool while the scan already runs; a big one (thousands of rows)
+ * is read first, on the main thread in slices. Nothing blocks the event loop for more than a few
+ * milliseconds. A socket whose owner's fd folder cannot be read (another user's process, no
+ * privilege) keeps `owners: []`: hidden, never "free". The /proc root is injectable
+ * (`ToolContext.procRoot`).
  *
  * @example
  * ```ts
@@ -21,25 +24,18 @@ export const procfsAdapter: SocketTableAdapter = {
   name: 'procfs',
   listsHiddenSockets: true,
   async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
-    const rows = readProcNetRows(query, tools.procRoot);
-    if (query.withoutOwners) return rows;
-    // Only sockets that hold the port need owners; TIME_WAIT rows have inode 0.
-    const wanted = new Set<number>();
-    for (const row of rows) {
-      if (row.inode && row.localPort === query.port) wanted.add(row.inode);
+    let reading: SocketRow[] | Promise<SocketRow[]>;
+    if (procNetReading(query, tools.procRoot) === 'sliced') {
+      const slicer = new TimeSlicer({
+        signal: tools.signal,
+        deadline: tools.deadline,
+        what: `read of ${tools.procRoot}/net`,
+      });
+      // Read first: the scan would otherwise share the main thread with the reads.
+      reading = await readProcNetRows(query, tools.procRoot, slicer);
+    } else {
+      reading = readProcNetRows(query, tools.procRoot);
     }
-    const scan = scanSocketOwners(wanted, tools.procRoot);
-    debug(
-      'port %d: %d rows, %d inodes, %d processes scanned, %d unreadable',
-      query.port,
-      rows.length,
-      wanted.size,
-      scan.scanned,
-      scan.unreadable,
-    );
-    return rows.map((row) => {
-      const owners = row.inode ? scan.owners.get(row.inode) : undefined;
-      return owners ? { ...row, owners } : row;
-    });
+    return query.withoutOwners ? reading : withProcOwners(reading, query, tools);
   },
 };

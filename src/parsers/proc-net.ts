@@ -43,8 +43,8 @@ export interface ProcNetSource {
  * ```
  */
 export function parseProcNet(text: string, source: ProcNetSource): SocketRow[] {
-  const lines = text.split('\n');
-  const header = lines[0] ?? '';
+  const headerEnd = text.indexOf('\n');
+  const header = headerEnd === -1 ? text : text.slice(0, headerEnd);
   if (!/^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/.test(header)) {
     throw new UnparseableOutputError(
       'procfs',
@@ -52,24 +52,34 @@ export function parseProcNet(text: string, source: ProcNetSource): SocketRow[] {
     );
   }
   const endianness = source.endianness ?? 'LE';
-  const portNeedle =
-    source.port === undefined
-      ? undefined
-      : `:${source.port.toString(16).toUpperCase().padStart(4, '0')} `;
   const rows: SocketRow[] = [];
-  for (let index = 1; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line.trim() === '') continue;
-    if (portNeedle !== undefined && !line.includes(portNeedle)) continue;
+  const keep = (line: string) => {
+    if (line.trim() === '') return;
     const row = parseLine(line, source, endianness);
-    if (!row) continue;
     if (
-      source.port === undefined ||
-      row.localPort === source.port ||
-      (source.includeRemote && row.remotePort === source.port)
+      row &&
+      (source.port === undefined ||
+        row.localPort === source.port ||
+        (source.includeRemote && row.remotePort === source.port))
     ) {
       rows.push(row);
     }
+  };
+  if (headerEnd === -1) return rows;
+  if (source.port === undefined) {
+    for (const line of text.slice(headerEnd + 1).split('\n')) keep(line);
+    return rows;
+  }
+  // Only the lines that contain the port in hex (`:1F90 `) are split and parsed: with thousands
+  // of connections on other ports, the rest of the text is never cut into lines.
+  const needle = `:${source.port.toString(16).toUpperCase().padStart(4, '0')} `;
+  let at = text.indexOf(needle, headerEnd);
+  while (at !== -1) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    keep(text.slice(start, end));
+    at = text.indexOf(needle, end);
   }
   return rows;
 }

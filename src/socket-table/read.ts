@@ -59,7 +59,8 @@ export interface SocketTable {
 /**
  * Reads the socket rows for the request with the forced adapter, or with the first adapter of the
  * list that works: a missing tool, a failing or hanging one, or unparseable output falls through
- * to the next, and the debug log says why. Within a deadline, each adapter may use a fair share of
+ * to the next, and the debug log says why; an adapter that is not `preferred` for the query now is
+ * passed over unless forced. Within a deadline, each adapter may use a fair share of
  * the time left (a hanging tool cannot use it all). A forced adapter that cannot answer is
  * `ERR_ADAPTER_UNAVAILABLE`; nothing working is `ERR_NO_ADAPTER` (or `ERR_UNSUPPORTED_PLATFORM`
  * where the platform has no adapter of its own). Rows are those of the query's port.
@@ -90,11 +91,12 @@ export async function readSocketTable(
   if (forced !== undefined) {
     return readForced(forced, adapters, asked, source, tools);
   }
-  if (adapters.length === 0) throw new UnsupportedPlatformError(source.name);
+  const candidates = adapters.filter((adapter) => adapter.preferred?.(query, tools) ?? true);
+  if (candidates.length === 0) throw new UnsupportedPlatformError(source.name);
   const failures: Error[] = [];
-  for (const [index, adapter] of adapters.entries()) {
+  for (const [index, adapter] of candidates.entries()) {
     try {
-      const share = fairShare(tools, adapters.length - index);
+      const share = fairShare(tools, candidates.length - index);
       return { rows: await readWith(adapter, query, share), adapter };
     } catch (error) {
       if (error instanceof PortwardenError && error.code === 'ERR_ABORTED') throw error;
@@ -103,7 +105,7 @@ export async function readSocketTable(
     }
   }
   const summary = failures
-    .map((error, index) => `${adapters[index]?.name}: ${error.message}`)
+    .map((error, index) => `${candidates[index]?.name}: ${error.message}`)
     .join('; ');
   const cause = new AggregateError(failures);
   if (!source.supported) {

@@ -1,121 +1,28 @@
 /**
  * Reading Linux's `/proc` socket tables: the rows of `/proc/net/{tcp,tcp6,udp,udp6}` for a port,
- * and the owners of socket inodes from every `/proc/<pid>/fd`. Used by the procfs adapter, and to
- * complete the owners other Linux tools name only partly.
+ * and the owners of socket inodes from every `/proc/<pid>/fd` (off the event loop and in slices:
+ * see `fd-scan.ts`). Used by the procfs adapter, to check the owners `ss` claims and to complete
+ * the owners other Linux tools name only partly.
  *
  * @module
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { createLogger } from '../log.ts';
-import { parseProcNet } from '../parsers/proc-net.ts';
-import { parseProcStat } from '../parsers/proc-stat.ts';
-import type { Family, Protocol, RowOwner, SocketRow } from '../types.ts';
+import type { RowOwner, SocketRow } from '../types.ts';
+import { type SocketOwnerScan, scanSocketOwners } from './fd-scan.ts';
+import type { SliceLimits } from './slices.ts';
+import { provenStartTime, readLink, rememberedFd, socketInode } from './socket-links.ts';
+
+export { type SocketOwnerScan, scanSocketOwners } from './fd-scan.ts';
+export { provenStartTime } from './socket-links.ts';
 
 const debug = createLogger('portwarden:procfs');
-
-const SOURCES: readonly { file: string; protocol: Protocol; family: Family }[] = [
-  { file: 'tcp', protocol: 'tcp', family: 'IPv4' },
-  { file: 'tcp6', protocol: 'tcp', family: 'IPv6' },
-  { file: 'udp', protocol: 'udp', family: 'IPv4' },
-  { file: 'udp6', protocol: 'udp', family: 'IPv6' },
-];
-
-/** Which rows of `/proc/net/*` to read. */
-export interface ProcNetQuery {
-  readonly port: number;
-  /** Only this protocol; both when undefined. */
-  readonly protocol?: Protocol | undefined;
-  /** Also rows whose remote port is `port`. */
-  readonly includeRemote?: boolean | undefined;
-}
-
-/**
- * Reads the `/proc/net/{tcp,tcp6,udp,udp6}` rows whose local port is `query.port`.
- * A missing IPv6 file (IPv6 disabled) is skipped; a missing IPv4 file throws.
- *
- * @example
- * ```ts
- * readProcNetRows({port: 8080, protocol: 'tcp'}, '/proc');
- * ```
- */
-export function readProcNetRows(query: ProcNetQuery, procRoot: string): SocketRow[] {
-  const rows: SocketRow[] = [];
-  for (const source of SOURCES) {
-    if (query.protocol && source.protocol !== query.protocol) continue;
-    let text: string;
-    try {
-      text = readFileSync(`${procRoot}/net/${source.file}`, 'latin1');
-    } catch (error) {
-      if (source.family === 'IPv6' && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    rows.push(
-      ...parseProcNet(text, {
-        ...source,
-        port: query.port,
-        ...(query.includeRemote ? { includeRemote: true } : {}),
-      }),
-    );
-  }
-  return rows;
-}
-
-/** What a scan of `/proc/<pid>/fd` found. */
-export interface SocketOwnerScan {
-  /** inode → the processes that have it open, each with the start time read while it did. */
-  readonly owners: Map<number, RowOwner[]>;
-  /** How many processes' fd folders could not be read (another user's, no privilege). */
-  readonly unreadable: number;
-  /** How many processes were looked at. */
-  readonly scanned: number;
-}
-
-/** The inode of a `socket:[123456]` link target, or `undefined` for anything else. */
-function socketInode(target: string): number | undefined {
-  if (target.length < 10 || target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) {
-    return undefined;
-  }
-  return Number(target.slice(8, -1));
-}
-
-function readLink(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The start time of the process at `pid`, read while `/proc/<pid>/fd/<fd>` links to the socket
- * `inode` — the link is read again after the start time, so the time is that of a process that
- * held the socket, not of a new process that reused the pid in between. `undefined` when the
- * process (or its hold on the socket) went away; `null` when its start time cannot be read.
- *
- * @example
- * ```ts
- * provenStartTime('/proc', 4242, '3', 123456); // '98765'
- * ```
- */
-export function provenStartTime(
-  procRoot: string,
-  pid: number,
-  fd: string,
-  inode: number,
-): string | null | undefined {
-  let startTime: string | null = null;
-  try {
-    startTime = parseProcStat(readFileSync(`${procRoot}/${pid}/stat`, 'latin1'))?.startTime ?? null;
-  } catch {
-    return undefined;
-  }
-  const link = readLink(`${procRoot}/${pid}/fd/${fd}`);
-  return link !== undefined && socketInode(link) === inode ? startTime : undefined;
-}
 
 /**
  * Whether the process at `pid` still has one of the sockets `inodes` open (`/proc/<pid>/fd`);
  * `undefined` when that cannot be read (another user's process without privilege, no `/proc`).
+ * The descriptor at which a scan last proved the process to hold the socket is looked at first,
+ * so a server with thousands of connections is not read through while it still holds it.
  *
  * @example
  * ```ts
@@ -127,6 +34,12 @@ export function holdsSocket(
   pid: number,
   inodes: readonly number[],
 ): boolean | undefined {
+  for (const inode of inodes) {
+    const fd = rememberedFd(procRoot, pid, inode);
+    if (fd !== undefined && socketInode(readLink(`${procRoot}/${pid}/fd/${fd}`)) === inode) {
+      return true;
+    }
+  }
   let fds: string[];
   try {
     fds = readdirSync(`${procRoot}/${pid}/fd`);
@@ -134,57 +47,10 @@ export function holdsSocket(
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? false : undefined;
   }
   for (const fd of fds) {
-    const link = readLink(`${procRoot}/${pid}/fd/${fd}`);
-    const inode = link === undefined ? undefined : socketInode(link);
+    const inode = socketInode(readLink(`${procRoot}/${pid}/fd/${fd}`));
     if (inode !== undefined && inodes.includes(inode)) return true;
   }
   return false;
-}
-
-/**
- * Finds every process that has one of `inodes` open, by reading the `socket:[inode]` links in
- * `/proc/<pid>/fd`. It does not stop at the first holder: a socket shared by a parent and its
- * forked children lists each of them. Each owner's start time is read while it is proven to hold
- * the socket ({@link provenStartTime}). Processes that vanish mid-scan are skipped.
- *
- * @example
- * ```ts
- * scanSocketOwners(new Set([123456]), '/proc').owners.get(123456); // [{pid: 4242, startTime: '98765'}]
- * ```
- */
-export function scanSocketOwners(inodes: ReadonlySet<number>, procRoot: string): SocketOwnerScan {
-  const owners = new Map<number, RowOwner[]>();
-  let unreadable = 0;
-  let scanned = 0;
-  if (inodes.size === 0) return { owners, unreadable, scanned };
-  for (const entry of readdirSync(procRoot)) {
-    const first = entry.charCodeAt(0);
-    if (first < 48 || first > 57) continue;
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    scanned++;
-    const fdDirectory = `${procRoot}/${entry}/fd`;
-    let fds: string[];
-    try {
-      fds = readdirSync(fdDirectory);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') unreadable++;
-      continue;
-    }
-    for (const fd of fds) {
-      const target = readLink(`${fdDirectory}/${fd}`);
-      const inode = target === undefined ? undefined : socketInode(target);
-      if (inode === undefined || !inodes.has(inode)) continue;
-      const holders = owners.get(inode) ?? [];
-      if (holders.some((owner) => owner.pid === pid)) continue;
-      const startTime = provenStartTime(procRoot, pid, fd, inode);
-      if (startTime === undefined) continue;
-      holders.push({ pid, startTime });
-      owners.set(inode, holders);
-    }
-  }
-  return { owners, unreadable, scanned };
 }
 
 /**
@@ -195,17 +61,23 @@ export function scanSocketOwners(inodes: ReadonlySet<number>, procRoot: string):
  *
  * @example
  * ```ts
- * completeOwnersFromProc(parseNetstatLinux(text), '/proc');
+ * await completeOwnersFromProc(parseNetstatLinux(text), '/proc');
  * ```
  */
-export function completeOwnersFromProc(rows: readonly SocketRow[], procRoot: string): SocketRow[] {
+export async function completeOwnersFromProc(
+  rows: readonly SocketRow[],
+  procRoot: string,
+  limits: SliceLimits = {},
+): Promise<SocketRow[]> {
   const wanted = new Set<number>();
   for (const row of rows) if (row.inode) wanted.add(row.inode);
   if (wanted.size === 0) return [...rows];
   let scan: SocketOwnerScan;
   try {
-    scan = scanSocketOwners(wanted, procRoot);
+    scan = await scanSocketOwners(wanted, procRoot, limits);
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_ABORTED' || code === 'ERR_COMMAND_TIMEOUT') throw error;
     debug('cannot complete owners from %s: %s', procRoot, (error as Error).message);
     return [...rows];
   }
@@ -228,16 +100,21 @@ export function completeOwnersFromProc(rows: readonly SocketRow[], procRoot: str
  * process name may contain anything — quotes, commas, newlines — so a name can forge or hide an
  * owner): a claimed owner counts only when `/proc/<pid>/fd/<fd>` links to the row's socket inode,
  * and its start time is read while it does. A socket whose claims all fail is looked up in every
- * `/proc/<pid>/fd` instead. Without a readable `/proc`, the rows are returned as they are.
+ * `/proc/<pid>/fd` instead (a sliced scan). Without a readable `/proc`, the rows are returned as
+ * they are.
  *
  * @example
  * ```ts
- * verifyOwnersFromProc(parseSs(text), '/proc');
+ * await verifyOwnersFromProc(parseSs(text), '/proc');
  * ```
  */
-export function verifyOwnersFromProc(rows: readonly SocketRow[], procRoot: string): SocketRow[] {
+export async function verifyOwnersFromProc(
+  rows: readonly SocketRow[],
+  procRoot: string,
+  limits: SliceLimits = {},
+): Promise<SocketRow[]> {
   try {
-    readdirSync(procRoot);
+    accessSync(procRoot, constants.R_OK | constants.X_OK);
   } catch (error) {
     debug('cannot verify owners in %s: %s', procRoot, (error as Error).message);
     return [...rows];
@@ -258,7 +135,7 @@ export function verifyOwnersFromProc(rows: readonly SocketRow[], procRoot: strin
     return { ...row, owners };
   });
   if (lookUp.size === 0) return checked;
-  const scan = scanSocketOwners(lookUp, procRoot);
+  const scan = await scanSocketOwners(lookUp, procRoot, limits);
   return checked.map((row) => {
     const found = row.inode && lookUp.has(row.inode) ? scan.owners.get(row.inode) : undefined;
     return found ? { ...row, owners: found } : row;

@@ -109,10 +109,10 @@ test(
   },
 );
 
-test('the owner scan stops early only when nothing is wanted', TREE, () => {
-  const scan = scanSocketOwners(new Set(), '/proc');
+test('the owner scan stops early only when nothing is wanted', TREE, async () => {
+  const scan = await scanSocketOwners(new Set(), '/proc');
   assert.equal(scan.scanned, 0);
-  const shared = scanSocketOwners(new Set([140054]), tree);
+  const shared = await scanSocketOwners(new Set([140054]), tree);
   assert.deepEqual(shared.owners.get(140054), [
     { pid: 6000, startTime: '70000' },
     { pid: 6001, startTime: '70100' },

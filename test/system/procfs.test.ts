@@ -24,8 +24,8 @@ function row(inode: number, owners: SocketRow['owners']): SocketRow {
   };
 }
 
-test('a claimed owner counts only when its fd links to the socket', TREE, () => {
-  const [checked] = verifyOwnersFromProc(
+test('a claimed owner counts only when its fd links to the socket', TREE, async () => {
+  const [checked] = await verifyOwnersFromProc(
     [
       row(140054, [
         { pid: 6000, name: 'node', fd: 20 },
@@ -38,17 +38,20 @@ test('a claimed owner counts only when its fd links to the socket', TREE, () => 
   assert.deepEqual(checked?.owners, [{ pid: 6000, name: 'node', fd: 20, startTime: '70000' }]);
 });
 
-test('a socket whose claims all fail is looked up in every /proc/<pid>/fd', TREE, () => {
-  const [checked] = verifyOwnersFromProc([row(140054, [{ pid: 4242, name: 'evil', fd: 3 }])], tree);
+test('a socket whose claims all fail is looked up in every /proc/<pid>/fd', TREE, async () => {
+  const [checked] = await verifyOwnersFromProc(
+    [row(140054, [{ pid: 4242, name: 'evil', fd: 3 }])],
+    tree,
+  );
   assert.deepEqual(checked?.owners, [
     { pid: 6000, startTime: '70000' },
     { pid: 6001, startTime: '70100' },
   ]);
 });
 
-test('without a readable /proc the claims are kept as they are', () => {
+test('without a readable /proc the claims are kept as they are', async () => {
   const rows = [row(1, [{ pid: 78, name: 'nginx', fd: 6 }])];
-  assert.deepEqual(verifyOwnersFromProc(rows, '/nonexistent-proc-root'), rows);
+  assert.deepEqual(await verifyOwnersFromProc(rows, '/nonexistent-proc-root'), rows);
 });
 
 test('proven start time and holding a socket', TREE, () => {

@@ -19,9 +19,16 @@ const debug = createLogger('portwarden:free');
 /** First delay between bind probes while waiting for the port (doubled up to {@link PROBE_MAX}). */
 const PROBE_FIRST = 5;
 /** Longest delay between bind probes (a probe costs ~0.05 ms). */
-const PROBE_MAX = 50;
-/** While the port stays taken, the socket table is read again this often (ms) to see who holds it. */
-const REINSPECT_EVERY = 250;
+const PROBE_MAX = 20;
+/**
+ * While the port stays taken after a round, bind probes say when it is free; the socket table
+ * (tens of ms of CPU on a busy machine) is read again only to learn who holds it now: this long
+ * (ms) after a round that stopped someone, doubled after each round that found nobody new to stop
+ * (up to {@link REINSPECT_MAX}).
+ */
+const REINSPECT_FIRST = 250;
+/** Longest wait (ms) between two reads of the socket table while the port stays taken. */
+const REINSPECT_MAX = 2000;
 /**
  * How long (ms) after a stop an ownerless socket on an address whose owners were stopped counts as
  * still closing rather than as a hidden owner.
@@ -55,8 +62,9 @@ function settled(probe: ProbeReport): FreeOutcome | undefined {
 
 /**
  * `freePort` on validated settings, in named steps over one state record: probe; then rounds of
- * inspect → plan → stop; and between rounds wait (bind probes with backoff, the table read again
- * every 250 ms while the port stays taken), all within the context's deadline (`maxWait`).
+ * inspect → plan → stop; and between rounds wait (bind probes with backoff; the table read again
+ * 250 ms after a stop while the port stays taken, then less and less often while nobody new
+ * holds it), all within the context's deadline (`maxWait`).
  * `detail: false` (for `ensurePortFree`) skips the final owner listing and TIME_WAIT count.
  *
  * @example
@@ -95,6 +103,8 @@ class FreeRun {
   private respawn: ProcessManager | null = null;
   /** The owners of the last inspection (the best known answer to "who still holds it"). */
   private lastOwners: readonly PortOwner[] = [];
+  /** How long (ms) to wait with bind probes before reading the table again. */
+  private reinspect = REINSPECT_FIRST;
 
   constructor(
     private readonly settings: FreeSettings,
@@ -119,7 +129,7 @@ class FreeRun {
         await this.probe(target);
         return this.finish(this.settledOrTimeout());
       }
-      if (await this.waitForFree(target, Math.min(this.context.deadline, now + REINSPECT_EVERY))) {
+      if (await this.waitForFree(target, Math.min(this.context.deadline, now + this.reinspect))) {
         if (await this.cameBack(target)) continue;
         return this.finish(this.settledOrTimeout());
       }
@@ -155,7 +165,11 @@ class FreeRun {
       (target) =>
         !this.attempted.has(target.pid) || this.attempted.get(target.pid) !== target.startTime,
     );
-    if (fresh.length === 0) return undefined;
+    if (fresh.length === 0) {
+      this.reinspect = Math.min(this.reinspect * 2, REINSPECT_MAX);
+      return undefined;
+    }
+    this.reinspect = REINSPECT_FIRST;
     this.respawn = await respawnedBy(fresh, this.stopped, this.context);
     if (this.respawn || this.rounds >= MAX_ROUNDS) return 'respawned';
     this.rounds++;
