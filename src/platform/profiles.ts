@@ -10,7 +10,7 @@ import { WIN32 } from './win32.ts';
  *
  * @example
  * ```ts
- * PLATFORMS.linux?.adapters[0]?.name; // 'procfs'
+ * PLATFORMS.linux?.adapters[0]?.name; // 'ss+procfs' (passed over unless the machine is busy)
  * ```
  */
 export const PLATFORMS: Readonly<Record<string, PlatformProfile>> = {
@@ -25,7 +25,7 @@ export const PLATFORMS: Readonly<Record<string, PlatformProfile>> = {
  *
  * @example
  * ```ts
- * platformProfile('linux').adapters.map((adapter) => adapter.name); // ['procfs', 'ss', 'netstat', 'lsof']
+ * platformProfile('linux').adapters.map((adapter) => adapter.name); // ['ss+procfs', 'procfs', 'ss', 'netstat', 'lsof']
  * ```
  */
 export function platformProfile(name: string): PlatformProfile {

@@ -22,7 +22,7 @@ test('one profile per known OS, named as process.platform names it', () => {
 
 test('each OS lists its own adapters, in the order they are tried', () => {
   const names = (platform: string) => platformProfile(platform).adapters.map((a) => a.name);
-  assert.deepEqual(names('linux'), ['procfs', 'ss', 'netstat', 'lsof']);
+  assert.deepEqual(names('linux'), ['ss+procfs', 'procfs', 'ss', 'netstat', 'lsof']);
   assert.deepEqual(names('darwin'), ['lsof', 'netstat', 'pid-port']);
   assert.deepEqual(names('win32'), ['powershell', 'netstat', 'pid-port']);
   assert.deepEqual(names('freebsd'), ['sockstat']);
@@ -60,6 +60,7 @@ test('the adapter names a user may force: every profile’s, each once', () => {
     'procfs',
     'sockstat',
     'ss',
+    'ss+procfs',
   ]);
   for (const profile of Object.values(PLATFORMS)) {
     for (const adapter of profile.adapters) assert.ok(names.has(adapter.name), adapter.name);
