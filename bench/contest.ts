@@ -29,7 +29,7 @@ export interface ContestantSpec<S, A> {
 }
 
 /** One call's outcome. */
-export interface Sample {
+interface Sample {
   readonly ms: number;
   readonly stall: number | null;
   /** Why the answer was wrong (or the error), when it was. */

@@ -18,12 +18,12 @@ import { runProcess } from './processes.ts';
 export const SS_FLOOR_NAME = 'spawn ss -Htlnp sport = :P';
 
 /** The `ss` arguments of the floor: listening TCP sockets of local port `port`, with processes. */
-export function ssArgs(port: number): string[] {
+function ssArgs(port: number): string[] {
   return ['-Htlnp', 'sport', '=', `:${port}`];
 }
 
 /** The pids in `ss -p` output (`users:(("node",pid=4242,fd=21))`). */
-export function pidsInSsOutput(stdout: string): number[] {
+function pidsInSsOutput(stdout: string): number[] {
   return [...new Set([...stdout.matchAll(/pid=(\d+)/g)].map((match) => Number(match[1])))];
 }
 

@@ -46,7 +46,7 @@ export function forgetStarted(pid: number | undefined): void {
 }
 
 /** SIGKILLs every registered process (whole group for group leaders). Synchronous: safe in signal handlers. */
-export function stopAllStarted(): void {
+function stopAllStarted(): void {
   for (const [pid, group] of started) {
     try {
       process.kill(group ? -pid : pid, 'SIGKILL');

@@ -23,7 +23,7 @@ export function ms(value: number): string {
 }
 
 /** Formats a difference in ms with its sign (`+5.52`, `-44.7`). */
-export function signed(value: number): string {
+function signed(value: number): string {
   return value < 0 ? `-${ms(-value)}` : `+${ms(value)}`;
 }
 

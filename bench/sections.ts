@@ -22,7 +22,7 @@ export const SECTIONS = ['quiet', 'in-use', 'free', 'startup', 'footprint', 'loa
 export type Section = (typeof SECTIONS)[number];
 
 /** The busy machine of the "loaded" section. */
-export const LOAD = { pairs: 4_000, idle: 300 } as const;
+const LOAD = { pairs: 4_000, idle: 300 } as const;
 
 /** What the sections need and fill in. */
 export interface SectionContext {
@@ -39,7 +39,7 @@ export interface SectionContext {
 }
 
 /** An error message on one line (for the report's lists and tables). */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 400);
 }
 

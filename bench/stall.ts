@@ -11,7 +11,7 @@
  */
 
 /** Interval of the meter's timer, in milliseconds. */
-export const STALL_TICK_MS = 1;
+const STALL_TICK_MS = 1;
 
 /** A running stall measurement. */
 export interface StallMeasurement {

@@ -32,7 +32,7 @@ export const OMIT_OPTIONAL = 'portwarden (--omit=optional)';
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--no-update-notifier'];
 
 /** Counts the packages under a node_modules folder (scoped and nested ones too). */
-export function countPackages(nodeModules: string): number {
+function countPackages(nodeModules: string): number {
   let count = 0;
   let entries: string[];
   try {
@@ -54,7 +54,7 @@ export function countPackages(nodeModules: string): number {
 }
 
 /** Sums the sizes of every file under `path` (symbolic links not followed). */
-export function totalBytes(path: string): number {
+function totalBytes(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.isFile() ? stat.size : 0;
   let sum = 0;

@@ -20,7 +20,7 @@ import { sleep } from '../processes.ts';
 import { type Api, type KillPort, requireModule } from '../subjects.ts';
 
 /** How long the holder takes to exit after SIGTERM. */
-export const EXIT_DELAY = 100;
+const EXIT_DELAY = 100;
 
 async function pollUntilBindable(port: number, timeout = 10_000): Promise<void> {
   const end = performance.now() + timeout;
@@ -46,7 +46,7 @@ async function checkFreed(said: boolean, holder: Holder): Promise<string | undef
 }
 
 /** The contestants of "free a port". */
-export function freeContestants(api: Api): Contestant[] {
+function freeContestants(api: Api): Contestant[] {
   const killPort = requireModule<KillPort>('kill-port');
   const common = {
     setup: freshHolder,

@@ -15,7 +15,7 @@ function checkBoolean(truth: boolean) {
 }
 
 /** The contestants of "is `port` in use" whose true answer is `truth`. */
-export function inUseContestants(api: Api, port: number, truth: boolean): Contestant[] {
+function inUseContestants(api: Api, port: number, truth: boolean): Contestant[] {
   const tcpPortUsed = requireModule<TcpPortUsed>('tcp-port-used');
   const detectPort = requireModule<{ detectPort: DetectPort }>('detect-port').detectPort;
   const check = checkBoolean(truth);

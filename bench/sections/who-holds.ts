@@ -22,7 +22,7 @@ import { runProcess } from '../processes.ts';
 import { type Api, type FindProcess, requireDefault } from '../subjects.ts';
 
 /** Checks a list of pids (null: hidden owner) against the one true holder. */
-export function checkPids(
+function checkPids(
   pids: readonly (number | null | undefined)[],
   truth: number,
 ): string | undefined {
@@ -33,7 +33,7 @@ export function checkPids(
 }
 
 /** The contestants of "who holds `port`" (held by `holderPid` alone). */
-export function whoHoldsContestants(api: Api, port: number, holderPid: number): Contestant[] {
+function whoHoldsContestants(api: Api, port: number, holderPid: number): Contestant[] {
   const findProcess = requireDefault<FindProcess>('find-process');
   return [
     contestant({

@@ -13,7 +13,7 @@ import { type SocketOwnerScan, scanSocketOwners } from './fd-scan.ts';
 import type { SliceLimits } from './slices.ts';
 import { provenStartTime, readLink, rememberedFd, socketInode } from './socket-links.ts';
 
-export { type SocketOwnerScan, scanSocketOwners } from './fd-scan.ts';
+export { scanSocketOwners } from './fd-scan.ts';
 export { provenStartTime } from './socket-links.ts';
 
 const debug = createLogger('portwarden:procfs');
