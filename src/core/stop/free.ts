@@ -1,3 +1,11 @@
+/**
+ * `freePort`'s run: one state record ({@link FreeRun}) and its named steps — inspect, plan, stop,
+ * wait with bind probes, watch for a holder coming back, finish with one report. Over ~250 lines
+ * on purpose: the steps share that state, and the rules that end a run (deadline, blocked,
+ * respawned) must be read together to see that none waits past the caller's deadline.
+ *
+ * @module
+ */
 import { createLogger } from '../../log.ts';
 import type { FreeOutcome, FreeReport, ProbeReport } from '../../reports.ts';
 import { every, pollUntil } from '../../system/timing.ts';
@@ -48,13 +56,13 @@ function forceReserve(maxWait: number): number {
   return Math.min(1000, Math.max(250, maxWait / 4));
 }
 
-/** `free` or `denied` when the probe says nothing holds the port; `undefined` while it is held. */
 /**
  * Skips that do not keep the port taken for good: a dry run's candidates, TIME_WAIT sockets (they
  * end by themselves), holders of other addresses than the `host` asked for.
  */
 const PASSING: ReadonlySet<string> = new Set(['dry-run', 'time-wait', 'other-address']);
 
+/** `free` or `denied` when the probe says nothing holds the port; `undefined` while it is held. */
 function settled(probe: ProbeReport): FreeOutcome | undefined {
   if (probe.inUse) return undefined;
   return probe.denied ? 'denied' : 'free';
