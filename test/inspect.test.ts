@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
@@ -27,6 +26,7 @@ import {
 } from './helpers/holders.ts';
 import { LINUX_TOOLS } from './helpers/live.ts';
 import { makeTempDir, removeTempDir } from './helpers/temp.ts';
+import { leaveServerTimeWait } from './helpers/time-wait.ts';
 import { ADAPTER_TOOL, needs } from './helpers/tools.ts';
 
 const hold = trackHolders();
@@ -183,17 +183,8 @@ describe(
 describe('TIME_WAIT', LINUX_TOOLS, () => {
   test('server-side TIME_WAIT rows: reported, but the port is free for Node', async (t) => {
     const port = await getTestPort();
-    const server = createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     // The server closes first, so the TIME_WAIT rows sit on the server's port.
-    for (let index = 0; index < 3; index++) {
-      await new Promise<void>((resolve) => {
-        const socket = connect(port, '127.0.0.1');
-        socket.on('end', () => socket.end());
-        socket.on('close', () => resolve());
-      });
-    }
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await leaveServerTimeWait(port, { connections: 3 });
     assert.equal(await checkPortTimeWait(port), true);
     assert.equal(await isPortInUse(port), false, 'TIME_WAIT alone does not make the port busy');
     assert.deepEqual(await getProcessesOnPort(port), [], 'TIME_WAIT rows own no process');

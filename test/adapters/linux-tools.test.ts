@@ -4,10 +4,10 @@
  * connected client, a TIME_WAIT row), plus faults: tool missing, hanging, printing garbage.
  * Only the pids started here are ever killed.
  */
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { SocketTableAdapter } from '../../src/adapters/adapter.ts';
@@ -29,6 +29,7 @@ import type { CommandRunner } from '../../src/system/runner.ts';
 import type { SocketRow } from '../../src/types.ts';
 import { getTestPort, HOLDER_STDIO, NODE_LIFELINE, PYTHON_LIFELINE } from '../helpers/holders.ts';
 import { makeTempDir } from '../helpers/temp.ts';
+import { leaveServerTimeWait } from '../helpers/time-wait.ts';
 
 const isLinux = process.platform === 'linux';
 const adapters: readonly SocketTableAdapter[] = [ssAdapter, netstatLinuxAdapter, lsofAdapter];
@@ -148,17 +149,6 @@ const nodeClient = (port: number, localPort: number) =>
   ]);
 
 /** A server here that closes first, so its port gets a TIME_WAIT row owned by no process. */
-async function makeTimeWait(port: number): Promise<void> {
-  const server = createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const client = connect(port, '127.0.0.1');
-    client.on('error', reject);
-    client.on('end', () => client.end());
-    client.on('close', () => resolve());
-  });
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 const temporary: string[] = [];
 function tempDir(prefix: string): string {
@@ -213,7 +203,7 @@ describe('ss, netstat and lsof adapters on real holders', {
     const client = await nodeClient(ports.v4, local);
     pids.client = client.info.pid as number;
     clientPort = client.info.localPort as number;
-    await makeTimeWait(ports.timeWait);
+    await leaveServerTimeWait(ports.timeWait);
   });
 
   after(async () => {

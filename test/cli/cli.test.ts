@@ -3,9 +3,9 @@
  * (`node dist/cli/main.js ...`) against real holder processes started here (node and python3 on
  * loopback ports) and signals only the pids it started.
  */
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -36,6 +36,7 @@ import {
   TIME_WAIT_LISTED,
   UNIX_NAMES,
 } from '../helpers/live.ts';
+import { leaveServerTimeWait } from '../helpers/time-wait.ts';
 
 const ESC = '\u001B';
 
@@ -246,15 +247,7 @@ describe('who', needs(UNIX_NAMES, SHARED_SOCKETS), () => {
   test('a free port says free; TIME_WAIT sockets are counted', TIME_WAIT_LISTED, async () => {
     const port = await getTestPort();
     // The server closes first: its side of the connection goes to TIME_WAIT on `port`.
-    const server = createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    await new Promise<void>((resolve) => {
-      const client = connect(port, '127.0.0.1');
-      client.on('end', () => client.end());
-      client.on('close', () => resolve());
-      client.resume();
-    });
-    await new Promise((resolve) => server.close(resolve));
+    await leaveServerTimeWait(port);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const json = await cli(['who', String(port), '--json']);

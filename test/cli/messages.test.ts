@@ -3,11 +3,12 @@
  * duration, `-q` on every command, and the TIME_WAIT sockets `free` leaves on a port. Spawns
  * the BUILT binary.
  */
+
 import assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
 import { before, describe, test } from 'node:test';
 import { ensureBuiltCli, runBuiltCli } from '../helpers/cli.ts';
 import { getTestPort, type ScriptResult, startHolder, trackHolders } from '../helpers/holders.ts';
+import { leaveServerTimeWait } from '../helpers/time-wait.ts';
 
 const hold = trackHolders();
 
@@ -105,17 +106,7 @@ describe('free shows the TIME_WAIT sockets it leaves, and what they mean', {
   test('the text has the count --json has, and says it stops socketserver, not Node', async () => {
     const port = await getTestPort();
     // The server closes first: its side of the connection stays in TIME_WAIT on `port`.
-    const server = createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    for (let i = 0; i < 2; i++) {
-      await new Promise<void>((resolve) => {
-        const client = connect(port, '127.0.0.1');
-        client.on('end', () => client.end());
-        client.on('close', () => resolve());
-        client.resume();
-      });
-    }
-    await new Promise((resolve) => server.close(resolve));
+    await leaveServerTimeWait(port, { connections: 2 });
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const json = await cli(['free', String(port), '--json']);

@@ -4,12 +4,13 @@
  * (`HTTPServer.allow_reuse_address = 1`) can listen again, `socketserver.TCPServer` (no
  * SO_REUSEADDR) cannot.
  */
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { test } from 'node:test';
 import { checkPortTimeWait } from '../../src/index.ts';
 import { canListen, getTestPort, hasPython } from '../helpers/holders.ts';
+import { leaveServerTimeWait } from '../helpers/time-wait.ts';
 
 /** Binds `port` on 127.0.0.1 with a Python server class; the exit status and last stderr line. */
 function pythonBind(port: number, statement: string) {
@@ -27,15 +28,7 @@ test('server-side TIME_WAIT: Node and http.server bind again, socketserver.TCPSe
       'Windows decides bind conflicts with TIME_WAIT differently (no SO_REUSEADDR semantics)'),
 }, async () => {
   const port = await getTestPort();
-  const server = createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  await new Promise<void>((resolve) => {
-    const client = connect(port, '127.0.0.1');
-    client.on('end', () => client.end());
-    client.on('close', () => resolve());
-    client.resume();
-  });
-  await new Promise((resolve) => server.close(resolve));
+  await leaveServerTimeWait(port);
   if (process.platform === 'linux') assert.equal(await checkPortTimeWait(port), true);
 
   const plain = pythonBind(port, 'import socketserver; socketserver.TCPServer');

@@ -5,9 +5,10 @@
  * line. Linux, macOS and Windows run this file in CI; the Linux-specific suites (test/inspect,
  * test/stop, test/cli) assert more where Linux shows more.
  */
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -31,6 +32,7 @@ import {
   trackHolders,
 } from '../helpers/holders.ts';
 import { SHARED_SOCKETS, TIME_WAIT_LISTED } from '../helpers/live.ts';
+import { leaveServerTimeWait } from '../helpers/time-wait.ts';
 
 const hold = trackHolders();
 const windows = process.platform === 'win32';
@@ -196,15 +198,7 @@ describe(`live on ${process.platform}: stop and free`, () => {
 
   test('server-side TIME_WAIT: counted, and no obstacle to Node', TIME_WAIT_LISTED, async () => {
     const port = await getTestPort();
-    const server = createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    await new Promise<void>((resolve) => {
-      const client = connect(port, '127.0.0.1');
-      client.on('end', () => client.end());
-      client.on('close', () => resolve());
-      client.resume();
-    });
-    await new Promise((resolve) => server.close(resolve));
+    await leaveServerTimeWait(port);
     assert.equal(await checkPortTimeWait(port), true);
     assert.equal(await isPortInUse(port), false);
     assert.deepEqual(await getProcessesOnPort(port), []);

@@ -18,8 +18,8 @@ import {
   type StartedCommand,
   startCommand,
 } from '../process-group.ts';
-import { createStatusReporter } from '../status.ts';
 import { interruptedText, StopJournal } from '../stop-journal.ts';
+import { stopStatus } from '../stop-status.ts';
 import { explainFree, stoppedSummary } from '../stop-text.ts';
 
 /** Default ms between SIGTERM and SIGKILL, for the holders and for the command's group. */
@@ -48,14 +48,7 @@ async function freePorts(
   signal: AbortSignal,
 ): Promise<FreeReport[] | 'interrupted'> {
   const { err } = styles(io, false);
-  const status = invocation.quiet
-    ? undefined
-    : createStatusReporter(io.stderr, {
-        live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
-        style: err,
-        showPort: invocation.ports.length > 1,
-        ...(io.stderr.columns ? { columns: io.stderr.columns } : {}),
-      });
+  const status = stopStatus(io, invocation);
   const journals = new Map(invocation.ports.map((port) => [port, new StopJournal()]));
   const results = await Promise.all(
     invocation.ports.map((port) =>

@@ -2,8 +2,8 @@ import type { KillOptions, StopProgress } from '../../index.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { StopInvocation } from '../invocation.ts';
 import { type CliIO, printError, styles, writeJson } from '../output.ts';
-import { createStatusReporter } from '../status.ts';
 import { StopJournal } from '../stop-journal.ts';
+import { stopStatus } from '../stop-status.ts';
 import { freeOnePort, interruptedOutcome, killPort } from './stop-outcomes.ts';
 
 function stopOptions(
@@ -62,16 +62,9 @@ async function stopAll(
   io: CliIO,
   signal: AbortSignal,
 ): Promise<ExitCodeValue> {
-  const { out, err } = styles(io, invocation.json);
+  const { out } = styles(io, invocation.json);
   // -q: errors only (and the JSON document, when asked for).
-  const status = invocation.quiet
-    ? undefined
-    : createStatusReporter(io.stderr, {
-        live: io.stderr.isTTY === true && io.env.TERM !== 'dumb',
-        style: err,
-        showPort: invocation.ports.length > 1,
-        ...(io.stderr.columns ? { columns: io.stderr.columns } : {}),
-      });
+  const status = stopStatus(io, invocation);
   const outcomes = await Promise.all(
     invocation.ports.map(async (port) => {
       const journal = new StopJournal();
