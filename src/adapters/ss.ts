@@ -36,6 +36,35 @@ export function ssArguments(query: SocketQuery): string[] {
 }
 
 /**
+ * Runs `ss` for `query` (with {@link ssArguments}) and parses its rows of the port, owners as ss
+ * claims them (unverified). An `ss` too old for `-H` is run again without it; a non-zero exit is a
+ * {@link CommandFailedError}.
+ *
+ * @example
+ * ```ts
+ * const rows = await readSsRows({port: 3000, protocol: 'tcp', withoutOwners: true}, tools);
+ * ```
+ */
+export async function readSsRows(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
+  let args = ssArguments(query);
+  let result = await tools.run('ss', args, toolRunOptions(tools));
+  if (result.exitCode !== 0 && REJECTED_OPTION.test(result.stderr.toString('utf8'))) {
+    debug('ss rejected an option (%s); retrying without -H', firstLine(result));
+    args = args.filter((arg) => arg !== '-H');
+    result = await tools.run('ss', args, toolRunOptions(tools));
+  }
+  if (result.exitCode !== 0) {
+    throw new CommandFailedError(
+      `ss ${args.join(' ')}`,
+      result.exitCode,
+      result.stderr.toString('utf8'),
+    );
+  }
+  const rows = parseSs(result.stdout.toString('utf8'), { protocol: query.protocol ?? 'tcp' });
+  return rows.filter((row) => matchesQuery(row, query));
+}
+
+/**
  * Reads the socket table with iproute2 `ss`. Lists sockets whose owner it cannot see (another
  * user's process without privilege, a process in another namespace) with `owners: []`, and
  * TIME_WAIT rows, so its empty answer means "nothing there".
@@ -58,22 +87,7 @@ export const ssAdapter: SocketTableAdapter = {
   name: 'ss',
   listsHiddenSockets: true,
   async read(query: SocketQuery, tools: ToolContext): Promise<SocketRow[]> {
-    let args = ssArguments(query);
-    let result = await tools.run('ss', args, toolRunOptions(tools));
-    if (result.exitCode !== 0 && REJECTED_OPTION.test(result.stderr.toString('utf8'))) {
-      debug('ss rejected an option (%s); retrying without -H', firstLine(result));
-      args = args.filter((arg) => arg !== '-H');
-      result = await tools.run('ss', args, toolRunOptions(tools));
-    }
-    if (result.exitCode !== 0) {
-      throw new CommandFailedError(
-        `ss ${args.join(' ')}`,
-        result.exitCode,
-        result.stderr.toString('utf8'),
-      );
-    }
-    const rows = parseSs(result.stdout.toString('utf8'), { protocol: query.protocol ?? 'tcp' });
-    const matching = rows.filter((row) => matchesQuery(row, query));
+    const matching = await readSsRows(query, tools);
     return query.withoutOwners ? matching : verifyOwnersFromProc(matching, tools.procRoot);
   },
 };
