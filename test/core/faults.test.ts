@@ -9,7 +9,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { SocketTableAdapter } from '../../src/adapters/adapter.ts';
 import { netstatLinuxAdapter } from '../../src/adapters/netstat-linux.ts';
+import { procfsAdapter } from '../../src/adapters/procfs.ts';
 import { ssAdapter } from '../../src/adapters/ss.ts';
 import { freePort } from '../../src/index.ts';
 import { LINUX } from '../../src/platform/linux.ts';
@@ -25,6 +27,14 @@ import {
 } from '../helpers/holders.ts';
 
 const hold = trackHolders();
+
+/** The real socket table without owners: what /proc shows of a socket whose process is exiting. */
+const OWNERLESS_PROCFS: SocketTableAdapter = {
+  name: 'procfs',
+  listsHiddenSockets: true,
+  read: async (query, tools) =>
+    (await procfsAdapter.read(query, tools)).map((row) => ({ ...row, owners: [] })),
+};
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 describe('one deadline', LINUX_ONLY, () => {
@@ -210,7 +220,11 @@ console.log(JSON.stringify({ owners: owners.map((o) => [o.pid, o.adapter]), kill
       );
       assert.equal(result.code, 0, result.stderr);
       const answer = result.json();
-      assert.deepEqual(answer.owners, [[h.pid, 'procfs']]);
+      // Linux's own choice (ss+procfs on a machine with thousands of sockets), not the 'ss' the
+      // prototype asked for.
+      assert.equal(answer.owners.length, 1, JSON.stringify(answer.owners));
+      assert.equal(answer.owners[0]?.[0], h.pid);
+      assert.ok(['procfs', 'ss+procfs'].includes(answer.owners[0]?.[1]), answer.owners[0]?.[1]);
       assert.deepEqual(answer.killed, [h.pid]);
       assert.equal(answer.alive, true, 'regression (9.6): a sleep holding no port was stopped');
     } finally {
@@ -220,6 +234,32 @@ console.log(JSON.stringify({ owners: owners.map((o) => [o.pid, o.adapter]), kill
 });
 
 describe('concurrent stops of one port in one process', LINUX_ONLY, () => {
+  test('a socket seen without its owner while its process exits is not a hidden owner', async () => {
+    // What /proc shows for a moment while a process exits (its descriptors are closed, the kernel
+    // has not dropped the socket yet): the LISTEN row without an owner. Reproduced for certain by
+    // an adapter that reads the real table and drops the owners, while the real holder ends by
+    // itself 150 ms later. Regression: with 50 concurrent calls, the late ones ended
+    // 'hidden-owner' though the port was free 200 ms later.
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port }));
+    const machine = withContext({ platform: { ...LINUX, adapters: [OWNERLESS_PROCFS] } });
+    setTimeout(() => holder.child.kill('SIGKILL'), 150);
+    const report = await machine.freePort(port, { maxWait: 5000 });
+    assert.equal(report.free, true, JSON.stringify(report));
+    assert.equal(report.outcome, 'free');
+  });
+
+  test('a socket that stays without a visible owner is a hidden owner, soon', async () => {
+    const port = await getTestPort();
+    const holder = await hold(startHolder({ port }));
+    const machine = withContext({ platform: { ...LINUX, adapters: [OWNERLESS_PROCFS] } });
+    const started = performance.now();
+    const report = await machine.freePort(port, { maxWait: 10_000 });
+    assert.equal(report.outcome, 'hidden-owner');
+    assert.ok(performance.now() - started < 5000, 'not the whole maxWait');
+    assert.equal(holder.alive(), true);
+  });
+
   test('50 freePort calls: one SIGTERM, one report says it killed, the others saw it gone', async () => {
     const port = await getTestPort();
     const source = `process.on('SIGTERM', () => { console.log('sigterm'); setTimeout(() => process.exit(0), 200); });

@@ -42,6 +42,12 @@ const REINSPECT_MAX = 2000;
  * still closing rather than as a hidden owner.
  */
 const SETTLE = 1000;
+/**
+ * How long (ms) an ownerless socket must stay before it counts as a hidden owner: a process that
+ * is exiting (stopped by anyone, or ending by itself) has closed its descriptors — so no
+ * `/proc/<pid>/fd` shows the socket — a moment before the kernel drops the socket.
+ */
+const HIDDEN_CONFIRM = 250;
 /** How long (ms) a port freed by stopping a managed holder is watched for the holder coming back. */
 const RESPAWN_WATCH = 1000;
 /** Stop rounds before new holders appearing after each stop are called `'respawned'`. */
@@ -100,6 +106,8 @@ class FreeRun {
   /** Addresses whose owners were stopped, and until when an ownerless socket there may settle. */
   private readonly stoppedSockets = new Set<string>();
   private settleUntil = 0;
+  /** When each ownerless socket was first seen (see {@link HIDDEN_CONFIRM}). */
+  private readonly hiddenSince = new Map<string, number>();
   private rounds = 0;
   /** The `host`'s addresses, when the stop is scoped to a host. */
   private scope: readonly string[] | undefined;
@@ -196,9 +204,10 @@ class FreeRun {
     for (const failure of results.failed) this.unstoppable.add(failure.pid);
     const gone = new Set([...results.killed, ...results.gone]);
     this.stopped.push(...fresh.filter((target) => gone.has(target.pid)).map((t) => t.owner));
-    const killed = new Set(results.killed);
+    // A socket of a process that just exited — stopped here, or by a concurrent stop of the same
+    // process ('gone') — can outlive it briefly without a visible owner: not a hidden owner.
     for (const owner of inspection.owners) {
-      if (owner.pid !== null && killed.has(owner.pid)) this.stoppedSockets.add(socketKey(owner));
+      if (owner.pid !== null && gone.has(owner.pid)) this.stoppedSockets.add(socketKey(owner));
     }
     this.settleUntil = performance.now() + SETTLE;
     this.remaining = undefined;
@@ -208,14 +217,21 @@ class FreeRun {
   /**
    * The outcome when the port cannot become free by stopping the others: an owner that may not
    * be stopped (or one whose stop failed) holds it. A socket of a process that was just stopped
-   * can outlive it briefly without a visible owner: that is not a hidden owner yet.
+   * can outlive it briefly without a visible owner, and so can the socket of any process that is
+   * exiting: that is not a hidden owner yet (see {@link HIDDEN_CONFIRM}).
    */
   private blocking(owners: readonly PortOwner[], plan: StopPlan): FreeOutcome | undefined {
+    const now = performance.now();
     const hidden = owners.filter((owner) => owner.pid === null);
     const settling =
       hidden.length > 0 &&
-      performance.now() < this.settleUntil &&
-      hidden.every((owner) => this.stoppedSockets.has(socketKey(owner)));
+      hidden.every((owner) => {
+        const key = socketKey(owner);
+        const since = this.hiddenSince.get(key) ?? now;
+        this.hiddenSince.set(key, since);
+        const ours = now < this.settleUntil && this.stoppedSockets.has(key);
+        return ours || now - since < HIDDEN_CONFIRM;
+      });
     const blockers = plan.skipped.filter(
       (entry) => !PASSING.has(entry.reason) && !(settling && entry.reason === 'hidden'),
     );
