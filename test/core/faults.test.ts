@@ -37,6 +37,13 @@ const OWNERLESS_PROCFS: SocketTableAdapter = {
 };
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
+const ROOT_NAMESPACES = {
+  skip:
+    (process.platform !== 'linux' && 'Linux only') ||
+    (process.getuid?.() !== 0 && 'needs root (a PID namespace)') ||
+    (!has('unshare') && 'needs unshare (util-linux)'),
+};
+
 describe('one deadline', LINUX_ONLY, () => {
   test('/proc/net unreadable and ss hanging: ensurePortFree(maxWait 3000) still frees the port in time', {
     skip: !has('netstat') && 'needs net-tools netstat',
@@ -69,6 +76,36 @@ describe('one deadline', LINUX_ONLY, () => {
     assert.equal(report.free, true, JSON.stringify(report));
     assert.equal(h.alive(), false);
     assert.equal(report.kill?.owners[0]?.adapter, 'netstat', 'the hanging ss gave way to netstat');
+  });
+
+  test('/proc/net really hidden (a mount namespace) and ss hanging: free in time, netstat answered', {
+    skip:
+      ROOT_NAMESPACES.skip ||
+      (!has('mount') && 'needs mount') ||
+      (!has('netstat') && 'needs net-tools netstat'),
+  }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-hang-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'ss'), '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(join(dir, 'ss'), 0o755);
+    const port = await getTestPort();
+    const h = await hold(startHolder({ port, onSigterm: 'ignore' }));
+    // In its own mount namespace the script hides its /proc/net under an empty tmpfs (what a
+    // locked-down host or WSL1 gives): the procfs adapter fails for real; netstat, another
+    // process, still reads its own /proc/net.
+    const result = await runScript(
+      HIDDEN_PROC_NET_SCRIPT,
+      [String(port), dir, SRC],
+      ['unshare', '-m'],
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const answer = result.json();
+    assert.equal(answer.hidden, true, '/proc/net/tcp could not be read in the script');
+    // Regression (9.2): 15 s, SIGTERM after the deadline, "still in use".
+    assert.ok(answer.elapsed < 3000 + 700, `took ${Math.round(answer.elapsed)} ms`);
+    assert.equal(answer.free, true, JSON.stringify(answer));
+    assert.equal(answer.adapter, 'netstat', 'the hanging ss gave way to netstat');
+    assert.equal(h.alive(), false);
   });
 });
 
@@ -131,13 +168,6 @@ console.log(JSON.stringify(answers));`,
   });
 });
 
-const ROOT_NAMESPACES = {
-  skip:
-    (process.platform !== 'linux' && 'Linux only') ||
-    (process.getuid?.() !== 0 && 'needs root (a PID namespace)') ||
-    (!has('unshare') && 'needs unshare (util-linux)'),
-};
-
 describe('a pid reused between finding the owner and signalling it', ROOT_NAMESPACES, () => {
   test('the new process at the pid is never signalled, whatever start time was captured', async () => {
     // In a PID namespace of its own, ns_last_pid forces the next process onto the holder's pid.
@@ -157,6 +187,21 @@ describe('a pid reused between finding the owner and signalling it', ROOT_NAMESP
     assert.equal(answer.alive, true, 'the sleep at the reused pid was left alone');
   });
 });
+
+/** Runs in a mount namespace: argv = [port, folder with a hanging ss, src folder]; one JSON line. */
+const HIDDEN_PROC_NET_SCRIPT = `import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+const [port, ssDir, src] = process.argv.slice(2);
+execFileSync('mount', ['-t', 'tmpfs', 'none', \`/proc/\${process.pid}/net\`]);
+let hidden = false;
+try { readFileSync('/proc/net/tcp'); } catch { hidden = true; }
+process.env.PATH = \`\${ssDir}:\${process.env.PATH}\`;
+const { freePort } = await import(\`\${src}/index.ts\`);
+const started = performance.now();
+const report = await freePort(Number(port), { maxWait: 3000 });
+const elapsed = performance.now() - started;
+console.log(JSON.stringify({ hidden, elapsed, free: report.free, adapter: report.kill?.owners[0]?.adapter }));
+`;
 
 /** Runs inside the PID namespace: argv = [port, src folder]; prints one JSON line. */
 const PID_REUSE_SCRIPT = `import { once } from 'node:events';
