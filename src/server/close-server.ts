@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import { Server as NetServer, type Server } from 'node:net';
 import { PortwardenError } from '../errors.ts';
 import { ownOptions, validateMilliseconds } from '../input.ts';
 import { createLogger } from '../log.ts';
@@ -45,8 +45,17 @@ const AFTER_DEADLINE = 1000;
  * connections are closed a moment later, once it has been read (see closeHttp1Connections).
  * `close()` finds `closeIdleConnections` on the server object, so an own property shadows it
  * for this one call; should Node call it otherwise, only that protection is lost.
+ *
+ * An HTTP/2 server's listening socket is closed with `net.Server`'s own `close()`: Node 24's
+ * `Http2Server#close()` also sends GOAWAY to every session in the same breath (and the secure
+ * one closes idle HTTP/1 connections), so a stream a client opened just before would be refused
+ * unread. The sessions get their GOAWAY a moment later instead (see closeHttp2Sessions).
  */
 function stopListening(server: Server): void {
+  if (isHttp2Server(server)) {
+    NetServer.prototype.close.call(server);
+    return;
+  }
   if (!isHttp1Server(server)) {
     server.close();
     return;
