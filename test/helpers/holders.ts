@@ -74,6 +74,11 @@ export interface HolderOptions {
   readonly ipv6Only?: boolean;
   /** The node binary that runs the holder (another Node version). Default: this process's. */
   readonly node?: string;
+  /**
+   * `process.title` of the holder (not of its children): on Linux it becomes the thread name
+   * (`/proc/<pid>/comm`, what ss and lsof print) and overwrites the command line. Default: none.
+   */
+  readonly title?: string;
 }
 
 /** A started process (a holder, a client) and how to get rid of it. */
@@ -171,6 +176,7 @@ ${NODE_LIFELINE}
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 const config = JSON.parse(process.argv[2]);
+if (config.title && config.role !== 'child') process.title = config.title;
 const behave = (mode, delay) => {
   if (mode === 'exit') process.on('SIGTERM', () => setTimeout(() => process.exit(0), delay));
   else if (mode === 'ignore') process.on('SIGTERM', () => {});
@@ -414,6 +420,7 @@ export async function startHolder(options: HolderOptions): Promise<Holder> {
     childrenOnSigterm: options.childrenOnSigterm ?? options.onSigterm ?? 'exit',
     protocol: options.protocol ?? 'tcp',
     ipv6Only: options.ipv6Only ?? false,
+    ...(options.title === undefined ? {} : { title: options.title }),
   };
   const child = spawn(
     options.node ?? process.execPath,
