@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseProcSockstat } from '../../src/parsers/proc-sockstat.ts';
-import { parseFdSize } from '../../src/parsers/proc-status.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'latin1');
@@ -26,10 +25,4 @@ test('sockstat: lines of another shape are skipped, words that are not counts le
     TCP: { tw: 3 },
   });
   assert.deepEqual(parseProcSockstat(''), {});
-});
-
-test('FDSize of /proc/<pid>/status (recorded: a node process with 8,000 sockets)', () => {
-  assert.equal(parseFdSize(fixture('status/node-8000-sockets')), 8192);
-  assert.equal(parseFdSize(fixture('tree/6000/status')), undefined, 'the built tree has none');
-  assert.equal(parseFdSize('FDSize:\tlots\n'), undefined);
 });
