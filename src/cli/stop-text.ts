@@ -120,7 +120,9 @@ export function explainFree(report: FreeReport): string[] {
   }
   if (reasons.length === 0 && report.timeWait > 0) {
     reasons.push(
-      `nothing holds it, but ${report.timeWait} TIME_WAIT ${report.timeWait === 1 ? 'socket' : 'sockets'} on the port refuse the bind (left by an outgoing connection from this port); they expire within a minute or two`,
+      report.timeWait === 1
+        ? 'nothing holds it, but 1 TIME_WAIT socket on the port refuses the bind (left by an outgoing connection from this port); it expires within a minute or two'
+        : `nothing holds it, but ${report.timeWait} TIME_WAIT sockets on the port refuse the bind (left by an outgoing connection from this port); they expire within a minute or two`,
     );
   }
   return reasons;

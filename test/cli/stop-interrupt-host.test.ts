@@ -20,24 +20,38 @@ before(ensureBuiltCli);
 
 const hold = trackHolders();
 
-/** Resolves once the child's stderr has a line matching `pattern` (rejects after `timeout`). */
-function stderrLine(child: ChildProcess, pattern: RegExp, timeout = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => {
-      child.stderr?.off('data', onData);
-      reject(new Error(`no stderr line matching ${pattern} within ${timeout} ms: ${text}`));
-    }, timeout);
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (pattern.test(text)) {
-        clearTimeout(timer);
-        child.stderr?.off('data', onData);
-        resolve();
+/**
+ * Everything the child writes on stderr, from its start, and a wait for a pattern in all of it
+ * (so a line that arrived before the wait began is not missed).
+ */
+function watchStderr(child: ChildProcess) {
+  let text = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(text)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
       }
-    };
-    child.stderr?.on('data', onData);
+    }
   });
+  return (pattern: RegExp, timeout = 20_000): Promise<void> => {
+    if (pattern.test(text)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no stderr matching ${pattern} within ${timeout} ms: ${text}`)),
+        timeout,
+      );
+      waiters.push({
+        pattern,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  };
 }
 
 interface InterruptedDocument {
@@ -67,8 +81,9 @@ describe('Ctrl-C during a stop', () => {
         // Only SIGKILL ends it: without the interruption the CLI would wait the whole grace period.
         const holder = await hold(startHolder({ port, onSigterm: 'ignore' }));
         const child = spawnCli([command, String(port), '--json', '--grace', '60s']);
+        const stderrHas = watchStderr(child);
         const result: Promise<ScriptResult> = collect(child);
-        await stderrLine(child, new RegExp(`SIGTERM → ${holder.pid}`));
+        await stderrHas(new RegExp(`SIGTERM → ${holder.pid}`));
         const interruptedAt = Date.now();
         child.kill(interrupt);
         const { code, signal, stdout, stderr } = await result;
@@ -114,11 +129,12 @@ describe('Ctrl-C during a stop', () => {
       const gone = await hold(startHolder({ port: quick }));
       const holder = await hold(startHolder({ port: stubborn, onSigterm: 'ignore' }));
       const child = spawnCli(['free', String(quick), String(stubborn), '--json', '--grace', '60s']);
+      const stderrHas = watchStderr(child);
       const result = collect(child);
-      await stderrLine(child, new RegExp(`SIGTERM → ${holder.pid}`));
+      await stderrHas(new RegExp(`SIGTERM → ${holder.pid}`));
       await gone.exited;
       // freePort of the quick port confirms the port free before it resolves: give it that moment.
-      await stderrLine(child, new RegExp(`${gone.pid}.*exited`));
+      await stderrHas(new RegExp(`${gone.pid}.*exited`));
       child.kill('SIGINT');
       const { code, stdout } = await result;
       assert.equal(code, 130);

@@ -228,9 +228,9 @@ describe('explainFree', () => {
   });
 });
 
-test('explainFree: one TIME_WAIT socket is spoken of in the singular', {
-  todo: "BUG (src/cli/stop-text.ts explainFree): with one socket it says '1 TIME_WAIT socket on the port refuse the bind ...; they expire' (timeWaitNote gets it right: 'it expires')",
-}, () => {
+// Regression: with one socket it said '1 TIME_WAIT socket on the port refuse the bind ...; they
+// expire'.
+test('explainFree: one TIME_WAIT socket is spoken of in the singular', () => {
   const [reason] = explainFree(freeReport({ outcome: 'unstoppable-owner', timeWait: 1 }));
   assert.match(
     reason ?? '',

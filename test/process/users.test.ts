@@ -56,9 +56,9 @@ test('a changed file is read again', () => {
   assert.equal(lookupUserName(1501, path), 'carol');
 });
 
-test('two files with the same modification time are two files', {
-  todo: 'BUG (src/process/users.ts): the cache is keyed by mtime only, not by path: a second passwd file with the same mtime answers with the first file’s names',
-}, () => {
+// Regression: the cache was keyed by mtime only, so a second file with the same mtime answered
+// with the first file's names.
+test('two files with the same modification time are two files', () => {
   const first = passwd('first', 'dave:x:1600:1600::/:/bin/sh\n', 2_000_000);
   const second = passwd('second', 'erin:x:1600:1600::/:/bin/sh\n', 2_000_000);
   assert.equal(lookupUserName(1600, first), 'dave');
